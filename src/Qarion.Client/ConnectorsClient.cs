@@ -1,0 +1,255 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Qarion.Client.Http;
+using Qarion.Client.Json;
+using Qarion.Client.Manifests;
+
+namespace Qarion.Client;
+
+/// <summary>The Connectors resource of a space: <c>/catalog/spaces/{slug}/connectors</c>.</summary>
+public sealed class ConnectorsClient
+{
+    private static readonly QarionJsonContext Json = QarionJsonContext.Default;
+    private readonly QarionTransport _transport;
+
+    internal ConnectorsClient(QarionTransport transport) => _transport = transport;
+
+    /// <summary>Every connector in the space.</summary>
+    public async Task<IReadOnlyList<Connector>> ListAsync(string spaceSlug, CancellationToken cancellationToken = default)
+    {
+        using var response = await _transport.SendAsync(HttpMethod.Get, Space(spaceSlug) + "/connectors", null, RequestKind.Idempotent, cancellationToken).ConfigureAwait(false);
+        var (items, _) = await ReadListAsync(response, Json.ListConnector, cancellationToken).ConfigureAwait(false);
+        return items;
+    }
+
+    public async Task<Connector> GetAsync(string spaceSlug, string connectorId, CancellationToken cancellationToken = default)
+    {
+        using var response = await _transport.SendAsync(HttpMethod.Get, One(spaceSlug, connectorId), null, RequestKind.Idempotent, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, Json.Connector, cancellationToken).ConfigureAwait(false) ?? throw EmptyBody("GET", One(spaceSlug, connectorId));
+    }
+
+    /// <summary>Creates a connector of any type (an open set: <c>dbt_manifest</c>, <c>postgres</c>, …).</summary>
+    public Task<Connector> CreateAsync(string spaceSlug, string name, string connectorType, CancellationToken cancellationToken = default) =>
+        CreateAsync(spaceSlug, new ConnectorCreate(name, connectorType), cancellationToken);
+
+    /// <summary>Creates a connector with config, source system, credentials and any extra fields.</summary>
+    public async Task<Connector> CreateAsync(string spaceSlug, ConnectorCreate connector, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connector);
+        if (string.IsNullOrWhiteSpace(connector.Name) || string.IsNullOrWhiteSpace(connector.ConnectorType))
+        {
+            throw new ArgumentException("A connector needs a name and a connector type.", nameof(connector));
+        }
+
+        var path = Space(spaceSlug) + "/connectors";
+        var body = JsonSerializer.SerializeToUtf8Bytes(connector, Json.ConnectorCreate);
+        using var response = await _transport.SendAsync(HttpMethod.Post, path, () => JsonBody(body), RequestKind.NotIdempotent, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, Json.Connector, cancellationToken).ConfigureAwait(false) ?? throw EmptyBody("POST", path);
+    }
+
+    /// <summary>A partial update: only the fields that are set are sent.</summary>
+    public async Task<Connector> UpdateAsync(string spaceSlug, string connectorId, ConnectorUpdate fields, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        var path = One(spaceSlug, connectorId);
+        var body = JsonSerializer.SerializeToUtf8Bytes(fields, Json.ConnectorUpdate);
+        using var response = await _transport.SendAsync(HttpMethod.Patch, path, () => JsonBody(body), RequestKind.Idempotent, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, Json.Connector, cancellationToken).ConfigureAwait(false) ?? throw EmptyBody("PATCH", path);
+    }
+
+    public async Task DeleteAsync(string spaceSlug, string connectorId, CancellationToken cancellationToken = default)
+    {
+        using var _ = await _transport.SendAsync(HttpMethod.Delete, One(spaceSlug, connectorId), null, RequestKind.Idempotent, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts a background metadata sync. The job may carry only an id; follow it with <see cref="WaitForSyncAsync"/>.</summary>
+    public async Task<SyncJob> SyncAsync(string spaceSlug, string connectorId, CancellationToken cancellationToken = default)
+    {
+        using var response = await _transport.SendAsync(HttpMethod.Post, One(spaceSlug, connectorId) + "/sync", null, RequestKind.NotIdempotent, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, Json.SyncJob, cancellationToken).ConfigureAwait(false) ?? new SyncJob();
+    }
+
+    /// <summary>
+    /// Uploads a dbt <c>manifest.json</c>, which starts a sync. Throws <see cref="FileNotFoundException"/>
+    /// before any request when the file is missing, and <see cref="DbtManifestException"/> when it is not
+    /// a usable manifest (checked while it is sent; the request is then aborted).
+    /// </summary>
+    public async Task<SyncJob> UploadDbtManifestAsync(string spaceSlug, string connectorId, string filePath, CancellationToken cancellationToken = default) =>
+        (await UploadDbtManifestAsync(spaceSlug, connectorId, filePath, new DbtManifestUploadOptions(), cancellationToken).ConfigureAwait(false)).Job;
+
+    /// <summary>The upload, with what the check learned of the file (schema, counts, SHA-256) in the result.</summary>
+    public async Task<DbtManifestUploadResult> UploadDbtManifestAsync(
+        string spaceSlug, string connectorId, string filePath, DbtManifestUploadOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var file = new FileInfo(Path.GetFullPath(filePath));
+        if (!file.Exists)
+        {
+            throw new FileNotFoundException(
+                $"The dbt manifest {file.FullName} does not exist. Run `dbt build` or `dbt parse` to produce it, or give the right path.",
+                file.FullName);
+        }
+
+        var path = One(spaceSlug, connectorId) + "/dbt-manifest";
+        ManifestFileContent? sent = null;
+        HttpContent Body()
+        {
+            sent = new ManifestFileContent(file.FullName, file.Length, options.CheckManifest ? new DbtManifestReader(computeSha256: true) : null);
+            sent.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            var multipart = new MultipartFormDataContent { { sent, "file", "manifest.json" } };
+            return multipart;
+        }
+
+        using var response = await _transport.SendAsync(HttpMethod.Post, path, Body, RequestKind.NotIdempotent, cancellationToken, file.Length).ConfigureAwait(false);
+        var job = await ReadAsync(response, Json.SyncJob, cancellationToken).ConfigureAwait(false) ?? new SyncJob();
+        return new DbtManifestUploadResult(job, sent?.Manifest, file.Length);
+    }
+
+    /// <summary>One page of the space's sync history (all connectors), newest first as the server orders it.</summary>
+    public async Task<SyncHistoryPage> GetSyncHistoryAsync(string spaceSlug, int page = 1, int size = 100, CancellationToken cancellationToken = default)
+    {
+        var path = $"{Space(spaceSlug)}/sync-history?page={page}&size={size}";
+        using var response = await _transport.SendAsync(HttpMethod.Get, path, null, RequestKind.Idempotent, cancellationToken).ConfigureAwait(false);
+        var (items, envelope) = await ReadListAsync(response, Json.ListSyncJob, cancellationToken).ConfigureAwait(false);
+        return new SyncHistoryPage(items, envelope.Total, envelope.Page ?? page, envelope.Size);
+    }
+
+    /// <summary>
+    /// Polls the sync history until the job succeeds or fails, and returns its final state (a failed
+    /// job is returned, not thrown). Throws <see cref="QarionSyncTimeoutException"/> when it takes too long.
+    /// </summary>
+    public async Task<SyncJob> WaitForSyncAsync(string spaceSlug, string jobId, SyncWaitOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
+        options ??= new SyncWaitOptions();
+        var started = DateTimeOffset.UtcNow;
+        SyncJob? lastSeen = null;
+        while (true)
+        {
+            lastSeen = await FindJobAsync(spaceSlug, jobId, options.MaxPages, cancellationToken).ConfigureAwait(false) ?? lastSeen;
+            if (lastSeen is not null && lastSeen.State != SyncJobState.InProgress)
+            {
+                return lastSeen;
+            }
+
+            if (DateTimeOffset.UtcNow - started + options.PollInterval > options.Timeout)
+            {
+                var state = lastSeen is null ? "it never appeared in the sync history" : $"its last status was '{lastSeen.Status}'";
+                throw new QarionSyncTimeoutException(
+                    $"Sync job {jobId} in space '{spaceSlug}' did not finish within {options.Timeout.TotalSeconds:0.#} s; {state}. " +
+                    "It may still finish: look at the space's sync history, or wait longer.",
+                    new QarionErrorContext(null, null, null, "GET", "/" + Space(spaceSlug) + "/sync-history"),
+                    lastSeen);
+            }
+
+            await _transport.Options.Delay(options.PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<SyncJob?> FindJobAsync(string spaceSlug, string jobId, int maxPages, CancellationToken cancellationToken)
+    {
+        for (var page = 1; page <= maxPages; page++)
+        {
+            var history = await GetSyncHistoryAsync(spaceSlug, page, 100, cancellationToken).ConfigureAwait(false);
+            var job = history.Items.FirstOrDefault(j => string.Equals(j.Id, jobId, StringComparison.OrdinalIgnoreCase));
+            if (job is not null)
+            {
+                return job;
+            }
+
+            var seen = (page - 1) * 100 + history.Items.Count;
+            if (history.Items.Count == 0 || history.Total is null || seen >= history.Total)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Space(string spaceSlug)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(spaceSlug);
+        return "catalog/spaces/" + Uri.EscapeDataString(spaceSlug.Trim());
+    }
+
+    private static string One(string spaceSlug, string connectorId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectorId);
+        return Space(spaceSlug) + "/connectors/" + Uri.EscapeDataString(connectorId.Trim());
+    }
+
+    private static ByteArrayContent JsonBody(byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
+
+    private static async Task<T?> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+        where T : class
+    {
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return null;
+        }
+
+        return Deserialize(bytes, type, response);
+    }
+
+    /// <summary>A bare array, <c>{"items": [...]}</c> or a full page envelope: all are accepted (contract §6, §9.4).</summary>
+    private static async Task<(List<T> Items, (int? Total, int? Page, int? Size) Envelope)> ReadListAsync<T>(
+        HttpResponseMessage response, JsonTypeInfo<List<T>> type, CancellationToken cancellationToken)
+    {
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return ([], (null, null, null));
+        }
+
+        var root = Deserialize(bytes, Json.JsonElement, response);
+        if (root.ValueKind == JsonValueKind.Array)
+        {
+            return (root.Deserialize(type) ?? [], (null, null, null));
+        }
+
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array)
+        {
+            return (items.Deserialize(type) ?? [], (Int(root, "total"), Int(root, "page"), Int(root, "size")));
+        }
+
+        throw Unexpected(response, $"a JSON {root.ValueKind} where a list (an array or {{\"items\": [...]}}) was expected");
+    }
+
+    private static int? Int(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : null;
+
+    private static T? Deserialize<T>(byte[] bytes, JsonTypeInfo<T> type, HttpResponseMessage response)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, type);
+        }
+        catch (JsonException ex)
+        {
+            var start = Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 200)).ReplaceLineEndings(" ");
+            throw Unexpected(response, $"a body that could not be read as JSON ({ex.Message}); it starts: {start}");
+        }
+    }
+
+    private static QarionException Unexpected(HttpResponseMessage response, string what)
+    {
+        var request = response.RequestMessage;
+        var path = request?.RequestUri?.AbsolutePath;
+        return new QarionException(
+            $"{request?.Method} {path} answered {(int)response.StatusCode} with {what}. A proxy may have answered instead of Qarion, or the API changed.",
+            new QarionErrorContext(response.StatusCode, null, null, request?.Method.Method, path));
+    }
+
+    private static QarionException EmptyBody(string method, string path) =>
+        new($"{method} /{path} answered with an empty body where a connector was expected.",
+            new QarionErrorContext(null, null, null, method, "/" + path));
+}

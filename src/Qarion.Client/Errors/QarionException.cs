@@ -1,0 +1,49 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Qarion.Client;
+
+/// <summary>
+/// Base of every error the client raises. Carries what the server said and which call it was,
+/// and never the API key.
+/// </summary>
+public class QarionException : Exception
+{
+    public QarionException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+
+    public QarionException(string message, QarionErrorContext context, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        StatusCode = context.StatusCode;
+        Detail = context.Detail;
+        ResponseBody = context.ResponseBody;
+        Method = context.Method;
+        Path = context.Path;
+    }
+
+    /// <summary>The HTTP status code, or null when no response arrived (timeout, connection failure).</summary>
+    public HttpStatusCode? StatusCode { get; }
+
+    /// <summary>The server's <c>detail</c> exactly as sent, whatever its JSON shape; null when the body was not JSON.</summary>
+    public JsonElement? Detail { get; }
+
+    /// <summary>The start of the response body as text (at most 4 KB), useful when a proxy answered with HTML.</summary>
+    public string? ResponseBody { get; }
+
+    /// <summary>The HTTP method of the failed call.</summary>
+    public string? Method { get; }
+
+    /// <summary>The request path of the failed call, without the base URL.</summary>
+    public string? Path { get; }
+}
+
+/// <summary>What the transport knew about a failed call, handed to exception constructors.</summary>
+public sealed record QarionErrorContext(
+    HttpStatusCode? StatusCode,
+    JsonElement? Detail,
+    string? ResponseBody,
+    string? Method,
+    string? Path);

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Qarion.Client.Http;
+
+/// <summary>Turns a failed response into the matching <see cref="QarionException"/>, with a message a person can act on.</summary>
+internal static partial class ErrorMapper
+{
+    private const int MaxBodyChars = 4096;
+
+    public static async Task<QarionException> FromResponseAsync(
+        HttpResponseMessage response, string method, string path, string apiKey,
+        int attempts, long? uploadSize, CancellationToken cancellationToken)
+    {
+        var body = await ReadStartAsync(response, cancellationToken).ConfigureAwait(false);
+        body = Scrub(body, apiKey);
+        var detail = ParseDetail(body);
+        var status = response.StatusCode;
+        var context = new QarionErrorContext(status, detail, body, method, path);
+        var said = Summarize(detail, body, response);
+        var head = $"{method} {path} failed with {(int)status} {response.ReasonPhrase ?? status.ToString()}: {said}";
+
+        switch ((int)status)
+        {
+            case 400 or 422:
+                return new QarionValidationException($"{head} Fix the request's fields and try again.", context);
+            case 401:
+                return new QarionAuthenticationException(
+                    $"{head} The API key was refused: check that QARION_API_KEY (or the configured key) is set to a current key for this Qarion instance.", context);
+            case 403:
+                return new QarionPermissionDeniedException(
+                    $"{head} The key is valid but its user may not do this here: use a key of a user or service account with access to this space.", context);
+            case 404:
+                return new QarionNotFoundException($"{head} Check the space slug and the id.", context);
+            case 409:
+                return new QarionConflictException($"{head} Something with the same name exists, or it changed meanwhile.", context);
+            case 413:
+                var size = uploadSize is { } s ? $"The file is {s:N0} bytes ({s / 1048576.0:F1} MiB), more than the server accepts. " : "";
+                return new QarionPayloadTooLargeException($"{head} {size}Reduce the file or ask the server's operator for a larger limit.", context, uploadSize);
+            case 429:
+                var retryAfter = RetryPolicy.RetryAfter(response, DateTimeOffset.UtcNow);
+                var advice = retryAfter is { } r ? $" The server last asked to wait {r.TotalSeconds:0.#} s." : "";
+                return new QarionRateLimitException(
+                    $"{head} Still rate limited after {attempts} attempt(s).{advice} Lower the request rate or raise MaxRetries.", context, retryAfter);
+            case >= 500:
+                return new QarionServerException($"{head} Qarion failed on its side; try again later.", context);
+            default:
+                return new QarionException(head, context);
+        }
+    }
+
+    private static async Task<string> ReadStartAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            var buffer = new char[MaxBodyChars];
+            var read = await reader.ReadBlockAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
+            return new string(buffer, 0, read);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            return "";
+        }
+    }
+
+    private static JsonElement? ParseDetail(string body)
+    {
+        if (body.Length == 0 || body.Length >= MaxBodyChars)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("detail", out var detail)
+                ? detail.Clone()
+                : root.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Summarize(JsonElement? detail, string body, HttpResponseMessage response)
+    {
+        if (detail is { } d)
+        {
+            return d.ValueKind switch
+            {
+                JsonValueKind.String => d.GetString() ?? "",
+                JsonValueKind.Array => ValidationError.FromDetail(d) is { Count: > 0 } errors ? string.Join("; ", errors) : d.GetRawText(),
+                _ => d.GetRawText(),
+            };
+        }
+
+        if (body.Length == 0)
+        {
+            return "(empty body)";
+        }
+
+        var mediaType = response.Content.Headers.ContentType?.MediaType ?? "no content type";
+        if (mediaType.Contains("html", StringComparison.OrdinalIgnoreCase) || body.TrimStart().StartsWith('<'))
+        {
+            var title = Title().Match(body);
+            var what = title.Success ? $" titled \"{WebUtility.HtmlDecode(title.Groups[1].Value.Trim())}\"" : "";
+            return $"the answer was an HTML page{what} ({mediaType}), not Qarion's JSON; a proxy or gateway may have answered instead of Qarion.";
+        }
+
+        var text = body.Length > 300 ? body[..300] + "…" : body;
+        return $"the answer was not JSON ({mediaType}): {text.ReplaceLineEndings(" ")}";
+    }
+
+    /// <summary>A server might echo what it was sent; the key must not travel on into logs.</summary>
+    public static string Scrub(string text, string apiKey) =>
+        apiKey.Length > 0 ? text.Replace(apiKey, "***", StringComparison.Ordinal) : text;
+
+    [GeneratedRegex("<title[^>]*>(.*?)</title>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex Title();
+}

@@ -1,0 +1,71 @@
+using System.Net;
+
+namespace Qarion.Client.Http;
+
+/// <summary>The options after defaults and checks: what the transport actually uses.</summary>
+internal sealed record QarionSettings(Uri BaseUrl, string ApiKey, QarionClientOptions Options)
+{
+    public static QarionSettings Resolve(QarionClientOptions options)
+    {
+        var key = options.ApiKey;
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            key = options.GetEnvironmentVariable(QarionClientOptions.ApiKeyEnvironmentVariable);
+        }
+
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            throw new QarionConfigurationException(
+                $"No Qarion API key: set QarionClientOptions.ApiKey or the {QarionClientOptions.ApiKeyEnvironmentVariable} environment variable. " +
+                "Keys are created in Qarion's UI (use a service account's key in CI).");
+        }
+
+        var baseUrl = options.BaseUrl;
+        if (baseUrl is null)
+        {
+            var fromEnvironment = options.GetEnvironmentVariable(QarionClientOptions.BaseUrlEnvironmentVariable);
+            var text = string.IsNullOrWhiteSpace(fromEnvironment) ? QarionClientOptions.DefaultBaseUrl : fromEnvironment.Trim();
+            if (!Uri.TryCreate(text, UriKind.Absolute, out baseUrl))
+            {
+                throw new QarionConfigurationException(
+                    $"{QarionClientOptions.BaseUrlEnvironmentVariable} is '{text}', which is not an absolute URL such as {QarionClientOptions.DefaultBaseUrl}.");
+            }
+        }
+
+        CheckScheme(baseUrl, options.AllowInsecureHttp);
+        if (options.MaxRetries < 0)
+        {
+            throw new QarionConfigurationException($"MaxRetries is {options.MaxRetries}; it must be 0 or more.");
+        }
+
+        if (options.RequestTimeout <= TimeSpan.Zero)
+        {
+            throw new QarionConfigurationException($"RequestTimeout is {options.RequestTimeout}; it must be positive.");
+        }
+
+        return new QarionSettings(baseUrl, key.Trim(), options);
+    }
+
+    private static void CheckScheme(Uri url, bool allowInsecureHttp)
+    {
+        if (url.Scheme == Uri.UriSchemeHttps)
+        {
+            return;
+        }
+
+        if (url.Scheme != Uri.UriSchemeHttp)
+        {
+            throw new QarionConfigurationException($"The base URL '{url}' must use https:// (or http:// on loopback).");
+        }
+
+        if (!allowInsecureHttp && !IsLoopback(url))
+        {
+            throw new QarionConfigurationException(
+                $"The base URL '{url}' uses plain http:// to a host that is not loopback, which would send the API key in clear text. " +
+                "Use https://, or set AllowInsecureHttp if this is really meant.");
+        }
+    }
+
+    private static bool IsLoopback(Uri url) =>
+        url.IsLoopback || (IPAddress.TryParse(url.DnsSafeHost, out var ip) && IPAddress.IsLoopback(ip));
+}

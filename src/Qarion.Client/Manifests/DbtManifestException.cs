@@ -1,0 +1,34 @@
+namespace Qarion.Client.Manifests;
+
+/// <summary>What is wrong with a file that was meant to be a dbt manifest.</summary>
+public enum DbtManifestProblem
+{
+    /// <summary>The file has no bytes.</summary>
+    Empty,
+
+    /// <summary>The file is not well-formed JSON (broken, truncated, merge-conflict markers, …).</summary>
+    InvalidJson,
+
+    /// <summary>The file is JSON but not a dbt manifest (a run_results.json or catalog.json, say).</summary>
+    NotAManifest,
+}
+
+/// <summary>A file is not a usable dbt manifest. Raised before or instead of a complete upload.</summary>
+public sealed class DbtManifestException : Qarion.Client.QarionException
+{
+    public DbtManifestException(DbtManifestProblem problem, string message, long? line = null, long? bytePosition = null)
+        : base(message)
+    {
+        Problem = problem;
+        Line = line;
+        BytePosition = bytePosition;
+    }
+
+    public DbtManifestProblem Problem { get; }
+
+    /// <summary>1-based line of the first error, for <see cref="DbtManifestProblem.InvalidJson"/>.</summary>
+    public long? Line { get; }
+
+    /// <summary>0-based offset in the file of the first error, for <see cref="DbtManifestProblem.InvalidJson"/>.</summary>
+    public long? BytePosition { get; }
+}

@@ -1,0 +1,36 @@
+namespace Qarion.Client.Manifests;
+
+/// <summary>What one pass over a dbt <c>manifest.json</c> learned about it.</summary>
+public sealed record DbtManifestInfo
+{
+    /// <summary>The newest manifest schema this version of the library knows; newer ones are accepted with a warning.</summary>
+    public const int NewestKnownSchemaVersion = 12;
+
+    /// <summary><c>metadata.dbt_schema_version</c>, e.g. <c>https://schemas.getdbt.com/dbt/manifest/v12.json</c>.</summary>
+    public required string SchemaVersionUrl { get; init; }
+
+    /// <summary>The N of <c>manifest/vN.json</c>.</summary>
+    public required int SchemaVersion { get; init; }
+
+    /// <summary><c>metadata.dbt_version</c>, when present.</summary>
+    public string? DbtVersion { get; init; }
+
+    public long Nodes { get; init; }
+
+    public long Sources { get; init; }
+
+    public long Macros { get; init; }
+
+    public long Exposures { get; init; }
+
+    public long Metrics { get; init; }
+
+    /// <summary>The file's size in bytes.</summary>
+    public long Bytes { get; init; }
+
+    /// <summary>Lower-case hex SHA-256 of the bytes, when the reader was asked to hash them.</summary>
+    public string? Sha256 { get; init; }
+
+    /// <summary>True when the schema is newer than <see cref="NewestKnownSchemaVersion"/>.</summary>
+    public bool IsNewerThanKnown => SchemaVersion > NewestKnownSchemaVersion;
+}

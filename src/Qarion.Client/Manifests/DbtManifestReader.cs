@@ -1,0 +1,280 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Qarion.Client.Manifests;
+
+/// <summary>
+/// Checks a dbt manifest in one forward pass over chunks pushed into it, so a file of any size is
+/// checked with memory bounded by its longest JSON token. Key order is not assumed: the metadata
+/// may come after the nodes. Feed it with <see cref="Append"/>, then call <see cref="Complete"/>.
+/// </summary>
+public sealed partial class DbtManifestReader
+{
+    private enum Section { Other, Metadata, Nodes, Sources, Macros, Exposures, Metrics }
+
+    private enum MetadataField { None, SchemaVersion, DbtVersion }
+
+    private readonly IncrementalHash? _hash;
+    private byte[] _pending = [];
+    private int _pendingLength;
+    private long _consumedBefore;
+    private long _bytes;
+    private JsonReaderState _state;
+    private bool _sawFirstToken;
+    private bool _completed;
+    private Section _section;
+    private MetadataField _metadataField;
+    private string? _schemaVersionUrl;
+    private string? _dbtVersion;
+    private long _nodes, _sources, _macros, _exposures, _metrics;
+
+    /// <param name="computeSha256">Also hash the bytes (SHA-256) as they pass.</param>
+    public DbtManifestReader(bool computeSha256 = false)
+    {
+        _hash = computeSha256 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+        _state = new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+    }
+
+    /// <summary>Reads a whole file. Throws <see cref="DbtManifestException"/> when it is not a usable manifest.</summary>
+    public static async Task<DbtManifestInfo> ReadFileAsync(string path, bool computeSha256 = false, CancellationToken cancellationToken = default)
+    {
+        var reader = new DbtManifestReader(computeSha256);
+        var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
+        try
+        {
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            int read;
+            while ((read = await file.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                reader.Append(buffer.AsSpan(0, read));
+            }
+
+            return reader.Complete();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Bytes seen so far.</summary>
+    public long BytesRead => _bytes;
+
+    /// <summary>Pushes the next chunk of the file. Throws <see cref="DbtManifestException"/> at the first malformed byte.</summary>
+    public void Append(ReadOnlySpan<byte> chunk)
+    {
+        if (_completed)
+        {
+            throw new InvalidOperationException("The reader is already complete.");
+        }
+
+        _bytes += chunk.Length;
+        _hash?.AppendData(chunk);
+        if (_pendingLength == 0)
+        {
+            var used = Parse(chunk, isFinalBlock: false);
+            Keep(chunk[used..]);
+            return;
+        }
+
+        // A token was split across chunks: join the tail of the last chunk with this one.
+        EnsurePending(_pendingLength + chunk.Length);
+        chunk.CopyTo(_pending.AsSpan(_pendingLength));
+        _pendingLength += chunk.Length;
+        var consumed = Parse(_pending.AsSpan(0, _pendingLength), isFinalBlock: false);
+        _pending.AsSpan(consumed, _pendingLength - consumed).CopyTo(_pending);
+        _pendingLength -= consumed;
+    }
+
+    /// <summary>Ends the file and says what it holds, or throws <see cref="DbtManifestException"/>.</summary>
+    public DbtManifestInfo Complete()
+    {
+        if (_completed)
+        {
+            throw new InvalidOperationException("The reader is already complete.");
+        }
+
+        _completed = true;
+        if (_bytes == 0)
+        {
+            throw new DbtManifestException(DbtManifestProblem.Empty, "The file is empty (0 bytes).");
+        }
+
+        if (!_sawFirstToken && _pending.AsSpan(0, _pendingLength).Trim(" \t\r\n"u8).IsEmpty)
+        {
+            throw new DbtManifestException(DbtManifestProblem.Empty, "The file holds only white space.");
+        }
+
+        Parse(_pending.AsSpan(0, _pendingLength), isFinalBlock: true);
+        if (!_sawFirstToken)
+        {
+            throw new DbtManifestException(DbtManifestProblem.Empty, "The file holds only white space.");
+        }
+
+        if (_schemaVersionUrl is null)
+        {
+            throw new DbtManifestException(
+                DbtManifestProblem.NotAManifest,
+                "The file is JSON but not a dbt manifest: it has no metadata.dbt_schema_version.");
+        }
+
+        var match = ManifestSchema().Match(_schemaVersionUrl);
+        if (!match.Success)
+        {
+            var kind = ArtifactKind().Match(_schemaVersionUrl);
+            var what = kind.Success ? $"a dbt {kind.Groups[1].Value} artifact" : "some other file";
+            throw new DbtManifestException(
+                DbtManifestProblem.NotAManifest,
+                $"The file is JSON but not a dbt manifest: metadata.dbt_schema_version is '{_schemaVersionUrl}', which names {what}.");
+        }
+
+        return new DbtManifestInfo
+        {
+            SchemaVersionUrl = _schemaVersionUrl,
+            SchemaVersion = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+            DbtVersion = _dbtVersion,
+            Nodes = _nodes,
+            Sources = _sources,
+            Macros = _macros,
+            Exposures = _exposures,
+            Metrics = _metrics,
+            Bytes = _bytes,
+            Sha256 = _hash is null ? null : Convert.ToHexString(_hash.GetHashAndReset()).ToLowerInvariant(),
+        };
+    }
+
+    private int Parse(ReadOnlySpan<byte> data, bool isFinalBlock)
+    {
+        var reader = new Utf8JsonReader(data, isFinalBlock, _state);
+        try
+        {
+            while (reader.Read())
+            {
+                Observe(ref reader);
+            }
+        }
+        catch (JsonException ex)
+        {
+            _completed = true;
+            throw new DbtManifestException(
+                DbtManifestProblem.InvalidJson,
+                $"The file is not valid JSON: {Describe(ex)} (line {(ex.LineNumber ?? 0) + 1}, byte {_consumedBefore + reader.BytesConsumed}).",
+                (ex.LineNumber ?? 0) + 1,
+                _consumedBefore + reader.BytesConsumed);
+        }
+
+        _state = reader.CurrentState;
+        var used = (int)reader.BytesConsumed;
+        _consumedBefore += used;
+        return used;
+    }
+
+    private void Observe(ref Utf8JsonReader reader)
+    {
+        if (!_sawFirstToken)
+        {
+            _sawFirstToken = true;
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                _completed = true;
+                throw new DbtManifestException(
+                    DbtManifestProblem.NotAManifest,
+                    $"The file is JSON but not a dbt manifest: its top level is {reader.TokenType}, not an object.");
+            }
+
+            return;
+        }
+
+        if (reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.CurrentDepth == 1)
+            {
+                _section = SectionOf(ref reader);
+            }
+            else if (reader.CurrentDepth == 2)
+            {
+                CountEntry(ref reader);
+            }
+
+            return;
+        }
+
+        if (_metadataField != MetadataField.None)
+        {
+            // The value right after a metadata property we care about.
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                if (_metadataField == MetadataField.SchemaVersion)
+                {
+                    _schemaVersionUrl = reader.GetString();
+                }
+                else
+                {
+                    _dbtVersion = reader.GetString();
+                }
+            }
+
+            _metadataField = MetadataField.None;
+        }
+    }
+
+    private static Section SectionOf(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals("nodes"u8)) return Section.Nodes;
+        if (reader.ValueTextEquals("metadata"u8)) return Section.Metadata;
+        if (reader.ValueTextEquals("sources"u8)) return Section.Sources;
+        if (reader.ValueTextEquals("macros"u8)) return Section.Macros;
+        if (reader.ValueTextEquals("exposures"u8)) return Section.Exposures;
+        if (reader.ValueTextEquals("metrics"u8)) return Section.Metrics;
+        return Section.Other;
+    }
+
+    private void CountEntry(ref Utf8JsonReader reader)
+    {
+        switch (_section)
+        {
+            case Section.Nodes: _nodes++; break;
+            case Section.Sources: _sources++; break;
+            case Section.Macros: _macros++; break;
+            case Section.Exposures: _exposures++; break;
+            case Section.Metrics: _metrics++; break;
+            case Section.Metadata:
+                _metadataField = reader.ValueTextEquals("dbt_schema_version"u8) ? MetadataField.SchemaVersion
+                    : reader.ValueTextEquals("dbt_version"u8) ? MetadataField.DbtVersion
+                    : MetadataField.None;
+                break;
+        }
+    }
+
+    private void Keep(ReadOnlySpan<byte> tail)
+    {
+        EnsurePending(tail.Length);
+        tail.CopyTo(_pending);
+        _pendingLength = tail.Length;
+    }
+
+    private void EnsurePending(int size)
+    {
+        if (_pending.Length < size)
+        {
+            Array.Resize(ref _pending, Math.Max(size, Math.Max(4096, _pending.Length * 2)));
+        }
+    }
+
+    private static string Describe(JsonException ex)
+    {
+        // The reader's message ends with its own position (relative to one chunk); ours is for the file.
+        var message = ex.Message;
+        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
+    }
+
+    [GeneratedRegex(@"/manifest/v(\d+)\.json$", RegexOptions.CultureInvariant)]
+    private static partial Regex ManifestSchema();
+
+    [GeneratedRegex(@"/dbt/([a-z0-9_-]+)/v\d+\.json$", RegexOptions.CultureInvariant)]
+    private static partial Regex ArtifactKind();
+}

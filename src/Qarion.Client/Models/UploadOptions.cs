@@ -1,0 +1,29 @@
+using Qarion.Client.Manifests;
+
+namespace Qarion.Client;
+
+/// <summary>How <see cref="ConnectorsClient.UploadDbtManifestAsync(string, string, string, DbtManifestUploadOptions, CancellationToken)"/> treats the file.</summary>
+public sealed class DbtManifestUploadOptions
+{
+    /// <summary>
+    /// Check that the file is a well-formed dbt manifest while sending it (default true). A bad file
+    /// aborts the request before its end, so the server never receives it whole.
+    /// </summary>
+    public bool CheckManifest { get; set; } = true;
+}
+
+/// <summary>The job the upload started, and what the check found in the file (null when it was off).</summary>
+public sealed record DbtManifestUploadResult(SyncJob Job, DbtManifestInfo? Manifest, long Bytes);
+
+/// <summary>How <see cref="ConnectorsClient.WaitForSyncAsync"/> polls.</summary>
+public sealed class SyncWaitOptions
+{
+    /// <summary>Give up after this long. Default 10 minutes.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Time between two looks at the sync history. Default 2 seconds.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many pages of history (100 jobs each) to search for the job per poll. Default 5.</summary>
+    public int MaxPages { get; set; } = 5;
+}

@@ -1,0 +1,52 @@
+namespace Qarion.Client;
+
+/// <summary>How a <see cref="QarionClient"/> reaches the API. Every setting has a working default.</summary>
+public sealed class QarionClientOptions
+{
+    /// <summary>The documented environment variable for the key.</summary>
+    public const string ApiKeyEnvironmentVariable = "QARION_API_KEY";
+
+    /// <summary>Our own environment override of the base URL (not documented by Qarion).</summary>
+    public const string BaseUrlEnvironmentVariable = "QARION_BASE_URL";
+
+    public const string DefaultBaseUrl = "https://api.qarion.com";
+
+    /// <summary>The API key. Default: the <c>QARION_API_KEY</c> environment variable.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>The API's base URL. Default: <c>QARION_BASE_URL</c>, else <c>https://api.qarion.com</c>.</summary>
+    public Uri? BaseUrl { get; set; }
+
+    /// <summary>
+    /// Plain <c>http://</c> is accepted only for loopback hosts unless this is true, so the key never
+    /// travels in clear text by accident.
+    /// </summary>
+    public bool AllowInsecureHttp { get; set; }
+
+    /// <summary>How long one attempt may take, the upload's body included. Default 100 seconds.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>How many times a transient failure is retried after the first attempt. Default 3.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>How long one call may take across all its attempts and waits. Default 5 minutes.</summary>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The first backoff step when the server gives no <c>Retry-After</c>; doubled per attempt, with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest single wait between attempts. Default 60 seconds.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A handler to send requests through (a proxy setup, or a test double). The client does not dispose it.</summary>
+    public HttpMessageHandler? HttpMessageHandler { get; set; }
+
+    /// <summary>Added to the User-Agent header, e.g. <c>Qarion.Build/1.0</c>.</summary>
+    public string? UserAgent { get; set; }
+
+    /// <summary>Waits between attempts and polls. A seam for tests; the default is <see cref="Task.Delay(TimeSpan, CancellationToken)"/>.</summary>
+    internal Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = Task.Delay;
+
+    /// <summary>Where the default key and URL are read from. A seam for tests.</summary>
+    internal Func<string, string?> GetEnvironmentVariable { get; set; } = Environment.GetEnvironmentVariable;
+}

@@ -1,0 +1,127 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using Qarion.Client.Manifests;
+using Qarion.LocalServer.State;
+
+namespace Qarion.LocalServer.Endpoints;
+
+/// <summary>
+/// POST …/dbt-manifest: reads the multipart body as a stream (never whole), hashes what arrives so
+/// tests can prove it byte-identical, and reads the manifest to give its sync job real counts.
+/// </summary>
+internal static class ManifestUpload
+{
+    public static async Task<IResult> ReceiveAsync(HttpContext http, CatalogState state, string slug, string id)
+    {
+        if (state.FindConnector(slug, id) is null)
+        {
+            return ApiEndpoints.NotFound(id);
+        }
+
+        if (state.Options.MaxUploadBytes is { } limit && http.Request.ContentLength > limit)
+        {
+            return ApiEndpoints.Detail(413, $"The upload is {http.Request.ContentLength:N0} bytes; the limit is {limit:N0} bytes.");
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type)
+            || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 } boundary)
+        {
+            return MissingFile("The body must be multipart/form-data with a part named 'file'.");
+        }
+
+        try
+        {
+            var reader = new MultipartReader(boundary, http.Request.Body);
+            while (await reader.ReadNextSectionAsync(http.RequestAborted) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !string.Equals(HeaderUtilities.RemoveQuotes(disposition.Name).Value, "file", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var (bytes, sha, manifest, problem) = await ReadPartAsync(section.Body, http.RequestAborted);
+                // Drain the rest of the body so a truncated request is seen as one.
+                while (await reader.ReadNextSectionAsync(http.RequestAborted) is not null)
+                {
+                }
+
+                var summary = manifest is null ? null : new ManifestSummary(
+                    manifest.SchemaVersionUrl, manifest.DbtVersion, (int)manifest.Nodes, (int)manifest.Sources,
+                    (int)manifest.Macros, (int)manifest.Exposures, (int)manifest.Metrics);
+                var failure = problem is null ? null : $"The uploaded file is not a valid dbt manifest: {problem}";
+                var job = state.AddJob(slug, id, summary, failure);
+                state.RecordUpload(new ReceivedUpload(
+                    slug, id, "file", HeaderUtilities.RemoveQuotes(disposition.FileName).Value, section.ContentType,
+                    bytes, sha, job.Id, problem));
+                SyncRunner.Start(state, job);
+                return Results.Json(job.ToJson(), statusCode: 202);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or BadHttpRequestException or InvalidDataException)
+        {
+            // The client went away mid-body (or sent a broken multipart): nothing was received whole.
+            return http.RequestAborted.IsCancellationRequested
+                ? Results.Empty
+                : ApiEndpoints.Detail(400, $"The multipart body could not be read: {ex.Message}");
+        }
+
+        return MissingFile("No part named 'file' in the multipart body.");
+    }
+
+    private static async Task<(long Bytes, string Sha256, DbtManifestInfo? Manifest, string? Problem)> ReadPartAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var manifest = new DbtManifestReader();
+        string? problem = null;
+        long bytes = 0;
+        var buffer = ArrayPool<byte>.Shared.Rent(128 * 1024);
+        try
+        {
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                bytes += read;
+                hash.AppendData(buffer, 0, read);
+                if (problem is null)
+                {
+                    try
+                    {
+                        manifest.Append(buffer.AsSpan(0, read));
+                    }
+                    catch (DbtManifestException ex)
+                    {
+                        problem = ex.Message;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        DbtManifestInfo? info = null;
+        if (problem is null)
+        {
+            try
+            {
+                info = manifest.Complete();
+            }
+            catch (DbtManifestException ex)
+            {
+                problem = ex.Message;
+            }
+        }
+
+        return (bytes, Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant(), info, problem);
+    }
+
+    private static IResult MissingFile(string message) => Results.Json(
+        new JsonObject { ["detail"] = new JsonArray(ApiEndpoints.FieldError("file", message, "missing")) },
+        statusCode: 422);
+}

@@ -1,0 +1,39 @@
+namespace Qarion.LocalServer.Hosting;
+
+/// <summary>A key the server accepts, and what it may do.</summary>
+public sealed record ApiKeyGrant(string Key, IReadOnlySet<string>? Spaces, bool ReadOnly)
+{
+    public bool MaySee(string space) => Spaces is null || Spaces.Contains(space);
+}
+
+/// <summary>A connector present at start.</summary>
+public sealed record SeedConnector(string Space, string Name, string ConnectorType, string? Id);
+
+/// <summary>What the local server starts with. Built from the command line and environment, or by tests.</summary>
+public sealed class LocalServerOptions
+{
+    public int Port { get; set; }
+
+    public List<ApiKeyGrant> ApiKeys { get; } = [];
+
+    public List<string> Spaces { get; } = [];
+
+    public List<SeedConnector> Connectors { get; } = [];
+
+    /// <summary>Requests per key per window before 429.</summary>
+    public int RateLimit { get; set; } = 1000;
+
+    public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a sync job takes from queued to its final status.</summary>
+    public TimeSpan SyncDuration { get; set; } = TimeSpan.FromMilliseconds(400);
+
+    /// <summary>Uploads larger than this are answered 413; null for no limit.</summary>
+    public long? MaxUploadBytes { get; set; }
+
+    /// <summary>Where to write the URL once listening, for scripts that start the server on a free port.</summary>
+    public string? UrlFile { get; set; }
+
+    /// <summary>Print one line per request.</summary>
+    public bool LogRequests { get; set; }
+}

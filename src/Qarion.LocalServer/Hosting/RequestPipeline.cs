@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Qarion.LocalServer.State;
+
+namespace Qarion.LocalServer.Hosting;
+
+/// <summary>
+/// What every API request goes through, in Qarion's order as far as it shows: injected faults (they
+/// stand for a proxy in front), then the key, then the rate limit, then the endpoint. Every request
+/// is recorded with its final status.
+/// </summary>
+public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
+{
+    private readonly Dictionary<string, (DateTimeOffset WindowStart, int Count)> _windows = new(StringComparer.Ordinal);
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        if (path.StartsWith("/_local", StringComparison.Ordinal))
+        {
+            await next(context);
+            return;
+        }
+
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            await HandleAsync(context, path);
+        }
+        finally
+        {
+            var status = context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode;
+            state.RecordRequest(new RecordedRequest(
+                context.Request.Method, context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? path, status,
+                context.Request.Headers.Authorization.Count > 0, context.Request.Headers.UserAgent.ToString(), DateTimeOffset.UtcNow));
+            if (state.Options.LogRequests)
+            {
+                Console.WriteLine($"  {context.Request.Method,-6} {path} → {status} ({clock.ElapsedMilliseconds} ms)");
+            }
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context, string path)
+    {
+        if (state.Faults.Take(path) is { } fault && await ApplyAsync(fault, context))
+        {
+            return;
+        }
+
+        if (path == "/health")
+        {
+            await next(context);
+            return;
+        }
+
+        var header = context.Request.Headers.Authorization.ToString();
+        var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
+        var grant = key is null ? null : state.Options.ApiKeys.FirstOrDefault(g => g.Key == key);
+        if (grant is null)
+        {
+            await Problem(context, 401, key is null ? "Not authenticated: send Authorization: Bearer <api key>." : "Invalid API key.");
+            return;
+        }
+
+        if (OverRateLimit(context, grant.Key) is { } wait)
+        {
+            await Problem(context, 429, $"Rate limit of {state.Options.RateLimit} requests exceeded. Retry in {wait} seconds.");
+            return;
+        }
+
+        context.Items[nameof(ApiKeyGrant)] = grant;
+        await next(context);
+    }
+
+    /// <summary>Sets the rate-limit headers; returns the seconds to wait when over the limit.</summary>
+    private int? OverRateLimit(HttpContext context, string key)
+    {
+        var options = state.Options;
+        var now = DateTimeOffset.UtcNow;
+        int count;
+        DateTimeOffset start;
+        lock (_windows)
+        {
+            (start, count) = _windows.TryGetValue(key, out var w) && now - w.WindowStart < options.RateLimitWindow ? w : (now, 0);
+            count++;
+            _windows[key] = (start, count);
+        }
+
+        var reset = start + options.RateLimitWindow;
+        var headers = context.Response.Headers;
+        headers["X-RateLimit-Limit"] = options.RateLimit.ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Remaining"] = Math.Max(0, options.RateLimit - count).ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Reset"] = reset.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        if (count <= options.RateLimit)
+        {
+            return null;
+        }
+
+        var wait = Math.Max(1, (int)Math.Ceiling((reset - now).TotalSeconds));
+        headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
+        return wait;
+    }
+
+    private static async Task<bool> ApplyAsync(Fault fault, HttpContext context)
+    {
+        if (fault.LatencyMs > 0)
+        {
+            await Task.Delay(fault.LatencyMs, context.RequestAborted);
+        }
+
+        if (fault.Drop)
+        {
+            context.Abort();
+            return true;
+        }
+
+        if (fault.Status == 0)
+        {
+            return false;
+        }
+
+        if (fault.RetryAfter is not null)
+        {
+            context.Response.Headers.RetryAfter = fault.RetryAfter;
+        }
+
+        switch (fault.Body)
+        {
+            case "html":
+                context.Response.StatusCode = fault.Status;
+                context.Response.ContentType = "text/html";
+                await context.Response.WriteAsync($"<html><head><title>{fault.Status} Bad Gateway</title></head><body><h1>{fault.Status} Bad Gateway</h1><hr>nginx</body></html>");
+                break;
+            case "text":
+                context.Response.StatusCode = fault.Status;
+                context.Response.ContentType = "text/plain";
+                await context.Response.WriteAsync("upstream connect error or disconnect/reset before headers");
+                break;
+            case "empty":
+                context.Response.StatusCode = fault.Status;
+                break;
+            default:
+                await Problem(context, fault.Status, $"Injected failure {fault.Status}.");
+                break;
+        }
+
+        return true;
+    }
+
+    public static Task Problem(HttpContext context, int status, string detail) =>
+        Problem(context, status, (JsonNode)JsonValue.Create(detail));
+
+    public static Task Problem(HttpContext context, int status, JsonNode detail)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new JsonObject { ["detail"] = detail });
+    }
+}

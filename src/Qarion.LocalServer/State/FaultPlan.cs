@@ -1,0 +1,77 @@
+namespace Qarion.LocalServer.State;
+
+/// <summary>A failure to inject into the next matching requests.</summary>
+public sealed record Fault
+{
+    /// <summary>Status to answer with (0: none, only latency or a drop).</summary>
+    public int Status { get; init; }
+
+    /// <summary>How many requests it applies to.</summary>
+    public int Count { get; init; } = 1;
+
+    /// <summary>Retry-After header value, sent as given (seconds or an HTTP date).</summary>
+    public string? RetryAfter { get; init; }
+
+    /// <summary>"json" (a detail message), "html" (a proxy's page), "text" or "empty".</summary>
+    public string Body { get; init; } = "json";
+
+    /// <summary>A delay before answering (or before passing the request on).</summary>
+    public int LatencyMs { get; init; }
+
+    /// <summary>Abort the connection instead of answering.</summary>
+    public bool Drop { get; init; }
+
+    /// <summary>Only requests whose path contains this.</summary>
+    public string? PathContains { get; init; }
+}
+
+/// <summary>Faults queued by tests (or POST /_local/faults), consumed in order.</summary>
+public sealed class FaultPlan
+{
+    private readonly object _gate = new();
+    private readonly List<(Fault Fault, int Left)> _faults = [];
+
+    public void Add(Fault fault)
+    {
+        lock (_gate)
+        {
+            _faults.Add((fault, fault.Count));
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _faults.Clear();
+        }
+    }
+
+    public Fault? Take(string path)
+    {
+        lock (_gate)
+        {
+            for (var i = 0; i < _faults.Count; i++)
+            {
+                var (fault, left) = _faults[i];
+                if (fault.PathContains is not null && !path.Contains(fault.PathContains, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (left <= 1)
+                {
+                    _faults.RemoveAt(i);
+                }
+                else
+                {
+                    _faults[i] = (fault, left - 1);
+                }
+
+                return fault;
+            }
+
+            return null;
+        }
+    }
+}

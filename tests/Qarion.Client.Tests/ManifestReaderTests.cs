@@ -1,0 +1,114 @@
+using Qarion.Client.Manifests;
+using Qarion.Tests.Shared;
+
+namespace Qarion.Client.Tests;
+
+public sealed class ManifestReaderTests
+{
+    public static TheoryData<string, int, string> Manifests()
+    {
+        var data = new TheoryData<string, int, string>();
+        foreach (var (file, nodes, schema) in TestData.Catalog())
+        {
+            data.Add(file, nodes, schema);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Manifests))]
+    public async Task Every_real_manifest_is_read_with_the_counts_its_provenance_gives(string file, int nodes, string schema)
+    {
+        var info = await DbtManifestReader.ReadFileAsync(TestData.Manifest(file), computeSha256: true);
+
+        Assert.Equal(nodes, info.Nodes);
+        Assert.Equal(schema, info.SchemaVersionUrl);
+        Assert.False(info.IsNewerThanKnown);
+        Assert.Equal(new FileInfo(TestData.Manifest(file)).Length, info.Bytes);
+        Assert.Equal(Client.Tests.RetryTests.Sha256(TestData.Manifest(file)), info.Sha256);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(4096)]
+    public void Chunk_boundaries_anywhere_give_the_same_result(int chunk)
+    {
+        var bytes = File.ReadAllBytes(TestData.Manifest("dbt-core-state-v12.manifest.json"));
+        var reader = new DbtManifestReader();
+        for (var i = 0; i < bytes.Length; i += chunk)
+        {
+            reader.Append(bytes.AsSpan(i, Math.Min(chunk, bytes.Length - i)));
+        }
+
+        var info = reader.Complete();
+
+        Assert.Equal((8, 12, "1.11.0a1"), ((int)info.Nodes, info.SchemaVersion, info.DbtVersion));
+    }
+
+    [Fact]
+    public async Task Merge_conflict_markers_are_invalid_json_with_a_position()
+    {
+        var error = await Assert.ThrowsAsync<DbtManifestException>(() => DbtManifestReader.ReadFileAsync(TestData.BrokenManifest));
+
+        Assert.Equal(DbtManifestProblem.InvalidJson, error.Problem);
+        Assert.Equal(1, error.Line);
+        Assert.Contains("not valid JSON", error.Message);
+    }
+
+    [Fact]
+    public async Task Metadata_after_the_nodes_is_found_and_a_newer_schema_is_flagged()
+    {
+        var path = Path.Combine(TestData.TempDirectory("order"), "manifest.json");
+        File.WriteAllText(path, """{"nodes": {"model.a.b": {"metadata": {"dbt_schema_version": "decoy"}}}, "metadata": {"env": {"dbt_schema_version": "decoy"}, "dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v13.json"}}""");
+
+        var info = await DbtManifestReader.ReadFileAsync(path);
+
+        Assert.Equal(13, info.SchemaVersion);
+        Assert.True(info.IsNewerThanKnown);
+        Assert.Equal(1, info.Nodes);
+    }
+
+    [Theory]
+    [InlineData("""{"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/catalog/v1.json"}, "nodes": {}}""", "dbt catalog artifact")]
+    [InlineData("""{"nodes": {}}""", "no metadata.dbt_schema_version")]
+    [InlineData("""[1, 2, 3]""", "top level is StartArray")]
+    [InlineData("""{"metadata": {"dbt_schema_version": 12}}""", "no metadata.dbt_schema_version")]
+    public void Json_that_is_not_a_manifest_says_what_it_is(string json, string expected)
+    {
+        var reader = new DbtManifestReader();
+        var error = Assert.Throws<DbtManifestException>(() =>
+        {
+            reader.Append(System.Text.Encoding.UTF8.GetBytes(json));
+            reader.Complete();
+        });
+
+        Assert.Equal(DbtManifestProblem.NotAManifest, error.Problem);
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   \n ")]
+    public void An_empty_file_is_empty(string text)
+    {
+        var reader = new DbtManifestReader();
+        reader.Append(System.Text.Encoding.UTF8.GetBytes(text));
+
+        Assert.Equal(DbtManifestProblem.Empty, Assert.Throws<DbtManifestException>(reader.Complete).Problem);
+    }
+
+    [Fact]
+    public void Trailing_content_after_the_object_is_invalid()
+    {
+        var reader = new DbtManifestReader();
+        var error = Assert.Throws<DbtManifestException>(() =>
+        {
+            reader.Append("""{"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json"}} {}"""u8);
+            reader.Complete();
+        });
+
+        Assert.Equal(DbtManifestProblem.InvalidJson, error.Problem);
+    }
+}

@@ -1,0 +1,94 @@
+using Qarion.Client.Tests.Support;
+
+namespace Qarion.Client.Tests;
+
+public sealed class OptionsTests
+{
+    private static Func<string, string?> Environment(Dictionary<string, string> values) => name => values.GetValueOrDefault(name);
+
+    [Fact]
+    public void A_missing_key_is_a_clear_error_before_any_request()
+    {
+        var options = new QarionClientOptions { GetEnvironmentVariable = Environment([]) };
+
+        var error = Assert.Throws<QarionConfigurationException>(() => new QarionClient(options));
+
+        Assert.Contains("QARION_API_KEY", error.Message);
+        Assert.Null(error.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_key_and_url_default_to_the_environment()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var options = new QarionClientOptions
+        {
+            GetEnvironmentVariable = Environment(new()
+            {
+                ["QARION_API_KEY"] = ServerHarness.Key,
+                ["QARION_BASE_URL"] = server.Server.Url.ToString(),
+            }),
+        };
+        using var client = new QarionClient(options);
+
+        await client.Connectors.ListAsync(ServerHarness.Space);
+
+        Assert.Equal(server.Server.Url, client.BaseUrl);
+        Assert.Equal(200, server.Requests.Single().Status);
+    }
+
+    [Fact]
+    public void The_default_url_is_qarions()
+    {
+        using var client = new QarionClient(new QarionClientOptions { ApiKey = "k", GetEnvironmentVariable = Environment([]) });
+        Assert.Equal(new Uri("https://api.qarion.com"), client.BaseUrl);
+    }
+
+    [Theory]
+    [InlineData("http://catalog.example.com", false, false)]
+    [InlineData("http://catalog.example.com", true, true)]
+    [InlineData("http://127.0.0.1:8080", false, true)]
+    [InlineData("http://localhost:8080", false, true)]
+    [InlineData("http://[::1]:8080", false, true)]
+    [InlineData("https://catalog.example.com", false, true)]
+    [InlineData("ftp://catalog.example.com", true, false)]
+    public void Plain_http_is_refused_off_loopback_unless_opted_in(string url, bool allowInsecure, bool accepted)
+    {
+        var options = new QarionClientOptions { ApiKey = "k", BaseUrl = new Uri(url), AllowInsecureHttp = allowInsecure };
+
+        var error = Record.Exception(() => new QarionClient(options).Dispose());
+
+        if (accepted)
+        {
+            Assert.Null(error);
+        }
+        else
+        {
+            Assert.Contains("http", Assert.IsType<QarionConfigurationException>(error).Message);
+        }
+    }
+
+    [Fact]
+    public void A_bad_url_in_the_environment_names_the_variable()
+    {
+        var options = new QarionClientOptions { ApiKey = "k", GetEnvironmentVariable = Environment(new() { ["QARION_BASE_URL"] = "not a url" }) };
+
+        var error = Assert.Throws<QarionConfigurationException>(() => new QarionClient(options));
+
+        Assert.Contains("QARION_BASE_URL is 'not a url'", error.Message);
+    }
+
+    [Fact]
+    public async Task Every_request_carries_the_key_as_a_bearer_token_and_a_user_agent()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        using var client = server.Client(o => o.UserAgent = "Qarion.Build/9.9");
+
+        await client.Connectors.ListAsync(ServerHarness.Space);
+
+        var request = server.Requests.Single();
+        Assert.True(request.HadAuthorization);
+        Assert.Contains("Qarion.Client/", request.UserAgent);
+        Assert.Contains("Qarion.Build/9.9", request.UserAgent);
+    }
+}

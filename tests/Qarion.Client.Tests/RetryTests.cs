@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Net;
+using Qarion.Client.Http;
+using Qarion.Client.Tests.Support;
+using Qarion.LocalServer.State;
+using Qarion.Tests.Shared;
+
+namespace Qarion.Client.Tests;
+
+public sealed class RetryTests
+{
+    [Fact]
+    public async Task A_429_is_retried_after_the_seconds_in_retry_after()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        server.State.Faults.Add(new Fault { Status = 429, RetryAfter = "7", Count = 2 });
+        using var client = server.Client();
+
+        var list = await client.Connectors.ListAsync(ServerHarness.Space);
+
+        Assert.Empty(list);
+        Assert.Equal([TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(7)], server.Delays);
+        Assert.Equal([429, 429, 200], server.Requests.Select(r => r.Status));
+    }
+
+    [Fact]
+    public async Task A_429_is_retried_after_the_http_date_in_retry_after()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var at = DateTimeOffset.UtcNow.AddSeconds(20).ToString("r", CultureInfo.InvariantCulture);
+        server.State.Faults.Add(new Fault { Status = 429, RetryAfter = at });
+        using var client = server.Client();
+
+        await client.Connectors.ListAsync(ServerHarness.Space);
+
+        var wait = Assert.Single(server.Delays);
+        Assert.InRange(wait.TotalSeconds, 17, 21);
+    }
+
+    [Fact]
+    public async Task Transient_gateway_errors_on_a_get_back_off_exponentially_with_jitter()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        server.State.Faults.Add(new Fault { Status = 503, Count = 3 });
+        using var client = server.Client(o => o.RetryBaseDelay = TimeSpan.FromSeconds(2));
+
+        await client.Connectors.ListAsync(ServerHarness.Space);
+
+        Assert.Equal(3, server.Delays.Count);
+        Assert.InRange(server.Delays[0].TotalSeconds, 1, 3);
+        Assert.InRange(server.Delays[1].TotalSeconds, 2, 6);
+        Assert.InRange(server.Delays[2].TotalSeconds, 4, 12);
+    }
+
+    [Fact]
+    public async Task A_post_is_not_retried_on_a_503_without_retry_after()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("warehouse");
+        server.State.Faults.Add(new Fault { Status = 503, Count = 5 });
+        using var client = server.Client();
+
+        await Assert.ThrowsAsync<QarionServerException>(() => client.Connectors.SyncAsync(ServerHarness.Space, id));
+
+        Assert.Single(server.Requests);
+        Assert.Empty(server.State.Jobs(ServerHarness.Space));
+    }
+
+    [Fact]
+    public async Task An_upload_is_retried_on_a_503_with_retry_after_and_arrives_once()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("jaffle_shop");
+        server.State.Faults.Add(new Fault { Status = 503, RetryAfter = "2", PathContains = "dbt-manifest" });
+        using var client = server.Client();
+        var path = TestData.Manifest("dbt-core-state-v10.manifest.json");
+
+        var job = await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path);
+
+        Assert.Equal([TimeSpan.FromSeconds(2)], server.Delays);
+        var upload = Assert.Single(server.State.Uploads);
+        Assert.Equal(job.Id, upload.JobId);
+        Assert.Equal(Sha256(path), upload.Sha256);
+    }
+
+    [Fact]
+    public async Task An_upload_is_never_resent_after_the_connection_dropped_mid_request()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("jaffle_shop");
+        server.State.Faults.Add(new Fault { Drop = true, PathContains = "dbt-manifest" });
+        using var client = server.Client();
+
+        var error = await Assert.ThrowsAsync<QarionConnectionException>(() =>
+            client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, TestData.Manifest("dbt-core-state-v9.manifest.json")));
+
+        Assert.Null(error.StatusCode);
+        Assert.Single(server.Requests);
+        Assert.Empty(server.Delays);
+        Secrets.AssertNoKey(error);
+    }
+
+    [Fact]
+    public async Task A_get_is_retried_after_the_connection_dropped()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        server.State.Faults.Add(new Fault { Drop = true });
+        using var client = server.Client();
+
+        await client.Connectors.ListAsync(ServerHarness.Space);
+
+        Assert.Single(server.Delays);
+        Assert.Equal(200, server.Requests.Last().Status);
+    }
+
+    [Fact]
+    public async Task An_upload_is_retried_while_the_connection_is_refused_then_fails_clearly()
+    {
+        var closed = await ServerHarness.StartAsync();
+        using var client = closed.Client(o => o.MaxRetries = 2);
+        await closed.DisposeAsync();
+
+        var error = await Assert.ThrowsAsync<QarionConnectionException>(() =>
+            client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, "id", TestData.Manifest("dbt-core-state-v1.manifest.json")));
+
+        Assert.Equal(2, closed.Delays.Count);
+        Assert.Contains("attempt 3", error.Message);
+        Assert.Contains("got no answer", error.Message);
+    }
+
+    [Fact]
+    public async Task A_retry_after_beyond_the_total_timeout_is_not_waited_for()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        server.State.Faults.Add(new Fault { Status = 429, RetryAfter = "600" });
+        using var client = server.Client(o => o.TotalTimeout = TimeSpan.FromSeconds(60));
+
+        var error = await Assert.ThrowsAsync<QarionRateLimitException>(() => client.Connectors.ListAsync(ServerHarness.Space));
+
+        Assert.Equal(TimeSpan.FromSeconds(600), error.RetryAfter);
+        Assert.Empty(server.Delays);
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_the_wait_between_attempts_at_once()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        server.State.Faults.Add(new Fault { Status = 429, RetryAfter = "120" });
+        using var client = new QarionClient(new QarionClientOptions { ApiKey = ServerHarness.Key, BaseUrl = server.Server.Url });
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.Connectors.ListAsync(ServerHarness.Space, cancel.Token));
+
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public void Retry_after_is_read_in_seconds_dates_and_fractions_through_a_fake_response()
+    {
+        var now = new DateTimeOffset(2026, 1, 15, 10, 30, 0, TimeSpan.Zero);
+        static HttpResponseMessage With(string value)
+        {
+            var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+            response.Headers.TryAddWithoutValidation("Retry-After", value);
+            return response;
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(12), RetryPolicy.RetryAfter(With("12"), now));
+        Assert.Equal(TimeSpan.FromSeconds(30), RetryPolicy.RetryAfter(With("Thu, 15 Jan 2026 10:30:30 GMT"), now));
+        Assert.Equal(TimeSpan.Zero, RetryPolicy.RetryAfter(With("Thu, 15 Jan 2026 10:00:00 GMT"), now));
+        Assert.Equal(TimeSpan.FromSeconds(1.5), RetryPolicy.RetryAfter(With("1.5"), now));
+        Assert.Null(RetryPolicy.RetryAfter(With("soon"), now));
+    }
+
+    [Fact]
+    public void Backoff_doubles_within_its_jitter_and_respects_the_cap()
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.InRange(RetryPolicy.Backoff(1, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1)).TotalSeconds, 0.5, 1.5);
+            Assert.InRange(RetryPolicy.Backoff(4, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1)).TotalSeconds, 4, 12);
+            Assert.InRange(RetryPolicy.Backoff(20, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)).TotalSeconds, 0, 30);
+        }
+    }
+
+    internal static string Sha256(string path) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
+}

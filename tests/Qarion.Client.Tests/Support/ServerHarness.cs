@@ -1,0 +1,59 @@
+using Qarion.Client;
+using Qarion.LocalServer.Hosting;
+using Qarion.LocalServer.State;
+
+namespace Qarion.Client.Tests.Support;
+
+/// <summary>A fresh local server on 127.0.0.1 and a client pointed at it; waits between retries are recorded, not slept.</summary>
+public sealed class ServerHarness : IAsyncDisposable
+{
+    public const string Key = "test-key-7d1f2c9a-secret";
+    public const string Space = "analytics";
+
+    private ServerHarness(LocalQarionServer server) => Server = server;
+
+    public LocalQarionServer Server { get; }
+
+    public CatalogState State => Server.State;
+
+    public List<TimeSpan> Delays { get; } = [];
+
+    public static async Task<ServerHarness> StartAsync(Action<LocalServerOptions>? configure = null)
+    {
+        var options = new LocalServerOptions { SyncDuration = TimeSpan.FromMilliseconds(60) };
+        options.ApiKeys.Add(new ApiKeyGrant(Key, null, false));
+        options.Spaces.Add(Space);
+        configure?.Invoke(options);
+        return new ServerHarness(await LocalQarionServer.StartAsync(options));
+    }
+
+    public QarionClient Client(Action<QarionClientOptions>? configure = null)
+    {
+        var options = new QarionClientOptions
+        {
+            ApiKey = Key,
+            BaseUrl = Server.Url,
+            Delay = (wait, ct) =>
+            {
+                lock (Delays)
+                {
+                    Delays.Add(wait);
+                }
+
+                // Yield without sleeping, but still honour cancellation.
+                ct.ThrowIfCancellationRequested();
+                return Task.Delay(TimeSpan.FromMilliseconds(5), ct);
+            },
+        };
+        configure?.Invoke(options);
+        return new QarionClient(options);
+    }
+
+    /// <summary>A connector made through the server's own state, so a test of one method does not lean on another.</summary>
+    public string Seed(string name, string type = "dbt_manifest") =>
+        State.CreateConnector(Space, new System.Text.Json.Nodes.JsonObject { ["name"] = name, ["connector_type"] = type })!["id"]!.GetValue<string>();
+
+    public IReadOnlyList<RecordedRequest> Requests => State.Requests;
+
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
+}

@@ -1,0 +1,155 @@
+using Qarion.Client.Manifests;
+using Qarion.Client.Tests.Support;
+using Qarion.LocalServer.State;
+using Qarion.Tests.Shared;
+
+namespace Qarion.Client.Tests;
+
+public sealed class UploadTests
+{
+    public static TheoryData<string> Manifests()
+    {
+        var data = new TheoryData<string>();
+        foreach (var (file, _, _) in TestData.Catalog())
+        {
+            data.Add(file);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Manifests))]
+    public async Task Every_real_manifest_arrives_byte_identical_as_the_file_part(string file)
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("jaffle_shop");
+        using var client = server.Client();
+        var path = TestData.Manifest(file);
+
+        var result = await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, new DbtManifestUploadOptions());
+
+        var upload = Assert.Single(server.State.Uploads);
+        var expected = RetryTests.Sha256(path);
+        Assert.Equal(expected, upload.Sha256);
+        Assert.Equal(new FileInfo(path).Length, upload.Bytes);
+        Assert.Equal(("file", "manifest.json", "application/json"), (upload.FieldName, upload.FileName, upload.ContentType));
+        Assert.Null(upload.Problem);
+        Assert.Equal(upload.JobId, result.Job.Id);
+        Assert.Equal(expected, result.Manifest!.Sha256);
+        Assert.Equal($"/catalog/spaces/analytics/connectors/{id}/dbt-manifest", server.Requests.Single().Path);
+    }
+
+    [Fact]
+    public async Task A_missing_file_throws_file_not_found_before_any_request()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        using var client = server.Client();
+        var missing = Path.Combine(TestData.TempDirectory("missing"), "target", "manifest.json");
+
+        var error = await Assert.ThrowsAsync<FileNotFoundException>(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, "any", missing));
+
+        Assert.Equal(missing, error.FileName);
+        Assert.Contains("dbt parse", error.Message);
+        Assert.Empty(server.Requests);
+    }
+
+    [Theory]
+    [InlineData("broken", DbtManifestProblem.InvalidJson)]
+    [InlineData("empty", DbtManifestProblem.Empty)]
+    [InlineData("run_results", DbtManifestProblem.NotAManifest)]
+    [InlineData("truncated", DbtManifestProblem.InvalidJson)]
+    public async Task A_bad_file_is_refused_and_never_arrives_whole(string kind, DbtManifestProblem problem)
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("jaffle_shop");
+        using var client = server.Client();
+        var path = BadFile(kind);
+
+        var error = await Assert.ThrowsAsync<DbtManifestException>(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path));
+
+        Assert.Equal(problem, error.Problem);
+        Assert.Empty(server.State.Uploads);
+        Assert.Empty(server.State.Jobs(ServerHarness.Space));
+    }
+
+    [Fact]
+    public async Task Cancelling_mid_upload_stops_it_and_nothing_arrives()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("big");
+        var path = Path.Combine(TestData.TempDirectory("cancel"), "manifest.json");
+        ManifestGenerator.Write(path, 64L * 1024 * 1024);
+        // The server stalls before reading, so the client is mid-body when it is cancelled.
+        server.State.Faults.Add(new Fault { LatencyMs = 1500, PathContains = "dbt-manifest" });
+        using var client = server.Client();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, cancel.Token));
+
+        for (var i = 0; i < 500 && server.Requests.Count == 0; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.NotEqual(202, Assert.Single(server.Requests).Status);
+        Assert.Empty(server.State.Uploads);
+        Assert.Empty(server.State.Jobs(ServerHarness.Space));
+    }
+
+    [Fact]
+    public async Task Upload_memory_does_not_grow_with_file_size()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("big");
+        var dir = TestData.TempDirectory("memory");
+        var small = Path.Combine(dir, "small.json");
+        var large = Path.Combine(dir, "large.json");
+        ManifestGenerator.Write(small, 8L * 1024 * 1024);
+        ManifestGenerator.Write(large, 128L * 1024 * 1024);
+        using var client = server.Client();
+        await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, small);
+
+        // Allocation across the process (client and in-process server alike) per upload.
+        var smallBytes = await AllocatedDuring(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, small));
+        var largeBytes = await AllocatedDuring(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, large));
+
+        Assert.True(largeBytes - smallBytes < 16L * 1024 * 1024, $"8 MB upload allocated {smallBytes:N0} bytes, 128 MB upload {largeBytes:N0}");
+        Assert.Equal(RetryTests.Sha256(large), server.State.Uploads.Last().Sha256);
+    }
+
+    private static async Task<long> AllocatedDuring(Func<Task> action)
+    {
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        await action();
+        return GC.GetTotalAllocatedBytes(precise: true) - before;
+    }
+
+    internal static string BadFile(string kind)
+    {
+        var dir = TestData.TempDirectory("bad");
+        var path = Path.Combine(dir, "manifest.json");
+        switch (kind)
+        {
+            case "broken":
+                return TestData.BrokenManifest;
+            case "empty":
+                File.WriteAllBytes(path, []);
+                break;
+            case "run_results":
+                File.WriteAllText(path, """{"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/run-results/v6.json", "dbt_version": "1.10.13"}, "results": [], "elapsed_time": 1.5}""");
+                break;
+            case "truncated":
+                var bytes = File.ReadAllBytes(TestData.Manifest("dbt-core-state-v11.manifest.json"));
+                File.WriteAllBytes(path, bytes[..(bytes.Length - 100)]);
+                break;
+            case "not-json":
+                File.WriteAllText(path, "this is not json");
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind));
+        }
+
+        return path;
+    }
+}
