@@ -97,34 +97,6 @@ public sealed class UploadTests
         Assert.Empty(server.State.Jobs(ServerHarness.Space));
     }
 
-    [Fact]
-    public async Task Upload_memory_does_not_grow_with_file_size()
-    {
-        await using var server = await ServerHarness.StartAsync();
-        var id = server.Seed("big");
-        var dir = TestData.TempDirectory("memory");
-        var small = Path.Combine(dir, "small.json");
-        var large = Path.Combine(dir, "large.json");
-        ManifestGenerator.Write(small, 8L * 1024 * 1024);
-        ManifestGenerator.Write(large, 128L * 1024 * 1024);
-        using var client = server.Client();
-        await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, small);
-
-        // Allocation across the process (client and in-process server alike) per upload.
-        var smallBytes = await AllocatedDuring(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, small));
-        var largeBytes = await AllocatedDuring(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, large));
-
-        Assert.True(largeBytes - smallBytes < 16L * 1024 * 1024, $"8 MB upload allocated {smallBytes:N0} bytes, 128 MB upload {largeBytes:N0}");
-        Assert.Equal(RetryTests.Sha256(large), server.State.Uploads.Last().Sha256);
-    }
-
-    private static async Task<long> AllocatedDuring(Func<Task> action)
-    {
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        await action();
-        return GC.GetTotalAllocatedBytes(precise: true) - before;
-    }
-
     internal static string BadFile(string kind)
     {
         var dir = TestData.TempDirectory("bad");
@@ -151,5 +123,37 @@ public sealed class UploadTests
         }
 
         return path;
+    }
+}
+
+[Collection(SerialCollection.Name)]
+public sealed class UploadMemoryTests
+{
+    [Fact]
+    public async Task Upload_memory_does_not_grow_with_file_size()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("big");
+        var dir = TestData.TempDirectory("memory");
+        var small = Path.Combine(dir, "small.json");
+        var large = Path.Combine(dir, "large.json");
+        ManifestGenerator.Write(small, 8L * 1024 * 1024);
+        ManifestGenerator.Write(large, 128L * 1024 * 1024);
+        using var client = server.Client();
+        await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, small);
+
+        // Allocation across the process (client and in-process server alike) per upload.
+        var smallBytes = await AllocatedDuring(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, small));
+        var largeBytes = await AllocatedDuring(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, large));
+
+        Assert.True(largeBytes - smallBytes < 16L * 1024 * 1024, $"8 MB upload allocated {smallBytes:N0} bytes, 128 MB upload {largeBytes:N0}");
+        Assert.Equal(RetryTests.Sha256(large), server.State.Uploads.Last().Sha256);
+    }
+
+    private static async Task<long> AllocatedDuring(Func<Task> action)
+    {
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        await action();
+        return GC.GetTotalAllocatedBytes(precise: true) - before;
     }
 }

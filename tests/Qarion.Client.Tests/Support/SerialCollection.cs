@@ -1,0 +1,8 @@
+namespace Qarion.Client.Tests.Support;
+
+/// <summary>Tests that measure process-wide allocation run alone, after the parallel ones.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SerialCollection
+{
+    public const string Name = "serial";
+}
