@@ -1,3 +1,4 @@
+using Qarion.Tests.Shared;
 using System.Net;
 using System.Text.Json;
 using Qarion.Client.Tests.Support;

@@ -1,3 +1,4 @@
+using Qarion.Tests.Shared;
 using Qarion.Client.Tests.Support;
 
 namespace Qarion.Client.Tests;

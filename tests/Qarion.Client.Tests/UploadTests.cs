@@ -64,7 +64,7 @@ public sealed class UploadTests
         await using var server = await ServerHarness.StartAsync();
         var id = server.Seed("jaffle_shop");
         using var client = server.Client();
-        var path = BadFile(kind);
+        var path = BadFiles.Make(kind);
 
         var error = await Assert.ThrowsAsync<DbtManifestException>(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path));
 
@@ -97,33 +97,6 @@ public sealed class UploadTests
         Assert.Empty(server.State.Jobs(ServerHarness.Space));
     }
 
-    internal static string BadFile(string kind)
-    {
-        var dir = TestData.TempDirectory("bad");
-        var path = Path.Combine(dir, "manifest.json");
-        switch (kind)
-        {
-            case "broken":
-                return TestData.BrokenManifest;
-            case "empty":
-                File.WriteAllBytes(path, []);
-                break;
-            case "run_results":
-                File.WriteAllText(path, """{"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/run-results/v6.json", "dbt_version": "1.10.13"}, "results": [], "elapsed_time": 1.5}""");
-                break;
-            case "truncated":
-                var bytes = File.ReadAllBytes(TestData.Manifest("dbt-core-state-v11.manifest.json"));
-                File.WriteAllBytes(path, bytes[..(bytes.Length - 100)]);
-                break;
-            case "not-json":
-                File.WriteAllText(path, "this is not json");
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(kind));
-        }
-
-        return path;
-    }
 }
 
 [Collection(SerialCollection.Name)]

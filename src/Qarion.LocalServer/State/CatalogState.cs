@@ -32,6 +32,9 @@ public sealed class CatalogState
 
     public FaultPlan Faults { get; } = new();
 
+    /// <summary>When set, every new sync job fails with this message (a catalog-side failure, e.g. expired warehouse credentials).</summary>
+    public string? ForcedSyncFailure { get; set; }
+
     /// <summary>The shape of the connector list: "array" (as documented) or "items".</summary>
     public string ConnectorListShape { get; set; } = "array";
 
@@ -166,8 +169,8 @@ public sealed class CatalogState
     {
         lock (_gate)
         {
-            var job = new ServerSyncJob(Guid.NewGuid().ToString(), space, connectorId, DateTimeOffset.UtcNow, manifest, failure);
-            if (manifest is not null && failure is null)
+            var job = new ServerSyncJob(Guid.NewGuid().ToString(), space, connectorId, DateTimeOffset.UtcNow, manifest, failure ?? ForcedSyncFailure);
+            if (manifest is not null && job.Failure is null)
             {
                 var first = !_jobs.Any(j => j.ConnectorId == connectorId && j.Manifest is not null && j.Failure is null);
                 job.TablesAdded = first ? manifest.Nodes + manifest.Sources : 0;

@@ -1,3 +1,5 @@
+using Qarion.Tests.Shared;
+
 namespace Qarion.Client.Tests.Support;
 
 public static class Secrets

@@ -1,0 +1,46 @@
+namespace Qarion.Build.Diagnostics;
+
+/// <summary>
+/// Every diagnostic the package can raise. Each code has a README section (#qrnNNNN) with its cause
+/// and fix; the help link points there. Codes are never reused.
+/// </summary>
+internal static class Codes
+{
+    public const string HelpBase = "https://github.com/qarion-build/Qarion.Build/blob/main/README.md#";
+
+    // 1xxx: the manifest file. Always errors (a warning at most for a newer schema): they are build problems, not outages.
+    public const string ManifestMissing = "QRN1001";
+    public const string ManifestEmpty = "QRN1002";
+    public const string ManifestInvalidJson = "QRN1003";
+    public const string NotAManifest = "QRN1004";
+    public const string NewerSchema = "QRN1005";
+    public const string ManifestUnreadable = "QRN1006";
+
+    // 11xx: configuration. Always errors.
+    public const string SpaceMissing = "QRN1101";
+    public const string ConnectorChoice = "QRN1102";
+    public const string ApiKeyMissing = "QRN1103";
+    public const string BadApiUrl = "QRN1104";
+    public const string BadNumber = "QRN1105";
+
+    // 2xxx: the service. Errors, or warnings with QarionAllowFailure=true.
+    public const string Unauthorized = "QRN2001";
+    public const string Forbidden = "QRN2002";
+    public const string NotFound = "QRN2003";
+    public const string ConnectorNameUnknown = "QRN2004";
+    public const string ConnectorNameAmbiguous = "QRN2005";
+    public const string RateLimited = "QRN2006";
+    public const string ServerError = "QRN2007";
+    public const string Timeout = "QRN2008";
+    public const string ConnectionFailed = "QRN2009";
+    public const string TooLarge = "QRN2010";
+    public const string Refused = "QRN2011";
+    public const string SyncFailed = "QRN2101";
+    public const string SyncTimeout = "QRN2102";
+
+    // 3xxx: the build setup. Warnings.
+    public const string HookTargetDidNotRun = "QRN3001";
+    public const string UnsupportedMSBuild = "QRN3002";
+
+    public static string HelpLink(string code) => HelpBase + code.ToLowerInvariant();
+}

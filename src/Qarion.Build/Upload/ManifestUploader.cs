@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using Qarion.Build.Diagnostics;
+using Qarion.Client;
+using Qarion.Client.Manifests;
+
+namespace Qarion.Build.Upload;
+
+/// <summary>The outcome handed back to MSBuild as the task's outputs.</summary>
+internal sealed record UploadOutcome(string? SyncJobId, string? SyncJobStatus, bool Skipped);
+
+/// <summary>
+/// Checks the manifest, resolves the connector, uploads, optionally waits for the sync, and keeps the
+/// stamp. Every failure leaves as an <see cref="UploadFailure"/> with its code.
+/// </summary>
+internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, Func<string, string?> environment)
+{
+    /// <summary>
+    /// Files up to this size are checked whole before any request, so a bad one costs no request at
+    /// all. Larger ones are checked while they are sent (one pass), and a bad one aborts the request.
+    /// </summary>
+    internal const long CheckFirstLimit = 64L * 1024 * 1024;
+
+    /// <summary>A seam for tests: waits between retries and polls.</summary>
+    internal Action<QarionClientOptions>? ConfigureClient { get; init; }
+
+    public async Task<UploadOutcome> RunAsync(CancellationToken cancellationToken)
+    {
+        var file = new FileInfo(settings.ManifestPath);
+        if (!file.Exists)
+        {
+            throw FailureMapper.Missing(settings.ManifestPath);
+        }
+
+        try
+        {
+            return await UploadAsync(file, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not UploadFailure and not OperationCanceledException)
+        {
+            throw FailureMapper.From(ex, settings.ManifestPath);
+        }
+    }
+
+    private async Task<UploadOutcome> UploadAsync(FileInfo file, CancellationToken cancellationToken)
+    {
+        var stamp = UploadStamp.Read(settings.StampFile);
+        if (!settings.ForceUpload && stamp is not null && stamp.Bytes == file.Length && stamp.SameTarget(settings)
+            && await Sha256Async(file.FullName, cancellationToken).ConfigureAwait(false) == stamp.Sha256)
+        {
+            log.Summary($"Qarion: {Display(file.FullName)} is unchanged since its upload ({stamp.UploadedAt:u}, sync job {stamp.SyncJobId}); skipped. Set QarionForceUpload=true to send it again.");
+            return new UploadOutcome(stamp.SyncJobId, null, Skipped: true);
+        }
+
+        DbtManifestInfo? checkedFirst = null;
+        if (file.Length <= CheckFirstLimit)
+        {
+            checkedFirst = await DbtManifestReader.ReadFileAsync(file.FullName, computeSha256: false, cancellationToken).ConfigureAwait(false);
+            WarnIfNewer(checkedFirst);
+        }
+
+        var key = environment(settings.ApiKeyEnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            throw UploadFailure.Config(Codes.ApiKeyMissing,
+                $"The environment variable {settings.ApiKeyEnvironmentVariable} (QarionApiKeyEnvironmentVariable) is not set or empty, so there is no Qarion API key. " +
+                "In CI, map a secret into it; locally, export it in your shell. The key is never read from an MSBuild property.");
+        }
+
+        var options = new QarionClientOptions
+        {
+            ApiKey = key,
+            BaseUrl = settings.ApiUrl,
+            RequestTimeout = settings.RequestTimeout,
+            MaxRetries = settings.MaxRetries,
+            UserAgent = "Qarion.Build/" + typeof(ManifestUploader).Assembly.GetName().Version?.ToString(3),
+        };
+        ConfigureClient?.Invoke(options);
+        using var client = new QarionClient(options);
+
+        var (connectorId, connectorName) = await ConnectorResolver.ResolveAsync(client, settings, cancellationToken).ConfigureAwait(false);
+        var clock = Stopwatch.StartNew();
+        var result = await client.Connectors.UploadDbtManifestAsync(settings.Space, connectorId, file.FullName, new DbtManifestUploadOptions(), cancellationToken).ConfigureAwait(false);
+        clock.Stop();
+        var manifest = result.Manifest!;
+        if (checkedFirst is null)
+        {
+            WarnIfNewer(manifest);
+        }
+
+        var connector = connectorName == connectorId ? connectorId : $"'{connectorName}' ({connectorId})";
+        log.Summary(string.Create(CultureInfo.InvariantCulture,
+            $"Qarion: uploaded {Display(file.FullName)} ({Size(manifest.Bytes)}, manifest schema v{manifest.SchemaVersion}, dbt {manifest.DbtVersion ?? "?"}, {manifest.Nodes} nodes) " +
+            $"to space '{settings.Space}', connector {connector}: sync job {result.Job.Id ?? "(no id returned)"} " +
+            $"in {clock.Elapsed.TotalSeconds:0.00} s ({Size((long)(manifest.Bytes / Math.Max(clock.Elapsed.TotalSeconds, 0.001)))}/s)."));
+
+        string? status = null;
+        if (settings.WaitForSync)
+        {
+            status = await WaitAsync(client, result.Job, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (settings.StampFile is { } stampFile)
+        {
+            new UploadStamp(manifest.Sha256!, manifest.Bytes, settings.ApiUrl.AbsoluteUri, settings.Space, settings.ConnectorKey, result.Job.Id, DateTimeOffset.UtcNow)
+                .Write(stampFile);
+        }
+
+        return new UploadOutcome(result.Job.Id, status, Skipped: false);
+    }
+
+    private async Task<string> WaitAsync(QarionClient client, SyncJob job, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(job.Id))
+        {
+            throw UploadFailure.Service(Codes.SyncTimeout, "The upload's answer carried no sync job id, so there is no job to wait for. Set QarionWaitForSync=false, or check the API URL.");
+        }
+
+        log.Detail($"Qarion: waiting up to {settings.SyncTimeout.TotalSeconds:0} s for sync job {job.Id}.");
+        var done = await client.Connectors.WaitForSyncAsync(
+            settings.Space, job.Id, new SyncWaitOptions { Timeout = settings.SyncTimeout, PollInterval = settings.SyncPollInterval }, cancellationToken).ConfigureAwait(false);
+        if (done.State == SyncJobState.Failed)
+        {
+            throw UploadFailure.Service(Codes.SyncFailed,
+                $"Qarion's sync job {done.Id} for space '{settings.Space}' failed: {done.ErrorMessage ?? "(no error message)"}. The manifest was uploaded; fix what the message says and build again.");
+        }
+
+        log.Summary($"Qarion: sync job {done.Id} {done.Status}: {done.TablesAdded ?? 0} tables added, {done.TablesUpdated ?? 0} updated, {done.TablesDeleted ?? 0} deleted.");
+        return done.Status ?? "";
+    }
+
+    private void WarnIfNewer(DbtManifestInfo manifest)
+    {
+        if (manifest.IsNewerThanKnown)
+        {
+            log.Warning(Codes.NewerSchema,
+                $"{settings.ManifestPath} uses manifest schema v{manifest.SchemaVersion}, newer than v{DbtManifestInfo.NewestKnownSchemaVersion}, the newest this Qarion.Build knows. It is uploaded anyway; update Qarion.Build if Qarion reports problems.",
+                settings.ManifestPath);
+        }
+    }
+
+    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        return Convert.ToHexString(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false)).ToLowerInvariant();
+    }
+
+    private static string Display(string path)
+    {
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
+    }
+
+    internal static string Size(long bytes) => bytes switch
+    {
+        >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.0} GB"),
+        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.0} MB"),
+        >= 1L << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KB"),
+        _ => $"{bytes} bytes",
+    };
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using Qarion.Build.Diagnostics;
+
+namespace Qarion.Build.Upload;
+
+/// <summary>The task's string parameters, checked and typed. Every problem is a coded configuration error.</summary>
+internal sealed record UploadSettings
+{
+    public required string ManifestPath { get; init; }
+    public required string Space { get; init; }
+    public string? ConnectorId { get; init; }
+    public string? ConnectorName { get; init; }
+    public required Uri ApiUrl { get; init; }
+    public required string ApiKeyEnvironmentVariable { get; init; }
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(100);
+    public int MaxRetries { get; init; } = 3;
+    public bool WaitForSync { get; init; }
+    public TimeSpan SyncTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan SyncPollInterval { get; init; } = TimeSpan.FromSeconds(2);
+    public bool ForceUpload { get; init; }
+    public string? StampFile { get; init; }
+
+    /// <summary>What the connector is called in messages and the stamp: its id, or its name.</summary>
+    public string ConnectorKey => ConnectorId ?? "name:" + ConnectorName;
+
+    public static UploadSettings From(QarionUploadDbtManifest task)
+    {
+        if (string.IsNullOrWhiteSpace(task.Space))
+        {
+            throw UploadFailure.Config(Codes.SpaceMissing,
+                "QarionSpace is not set: set it to the slug of the Qarion space to upload to, e.g. <QarionSpace>marketing-analytics</QarionSpace>.");
+        }
+
+        var id = Blank(task.ConnectorId);
+        var name = Blank(task.ConnectorName);
+        if ((id is null) == (name is null))
+        {
+            throw UploadFailure.Config(Codes.ConnectorChoice, id is null
+                ? "No connector given: set QarionConnectorId (the connector's UUID) or QarionConnectorName (its name in the space)."
+                : $"Both QarionConnectorId ('{id}') and QarionConnectorName ('{name}') are set: keep exactly one.");
+        }
+
+        if (id is not null && !Guid.TryParse(id, out _))
+        {
+            throw UploadFailure.Config(Codes.ConnectorChoice,
+                $"QarionConnectorId is '{id}', which is not a UUID. Set the connector's id (as Qarion shows it), or use QarionConnectorName.");
+        }
+
+        var url = Blank(task.ApiUrl) ?? Qarion.Client.QarionClientOptions.DefaultBaseUrl;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var apiUrl) || (apiUrl.Scheme != Uri.UriSchemeHttps && apiUrl.Scheme != Uri.UriSchemeHttp))
+        {
+            throw UploadFailure.Config(Codes.BadApiUrl, $"QarionApiUrl is '{url}', which is not an http(s) URL such as https://api.qarion.com.");
+        }
+
+        return new UploadSettings
+        {
+            ManifestPath = Path.GetFullPath(task.ManifestPath),
+            Space = task.Space.Trim(),
+            ConnectorId = id,
+            ConnectorName = name,
+            ApiUrl = apiUrl,
+            ApiKeyEnvironmentVariable = Blank(task.ApiKeyEnvironmentVariable) ?? "QARION_API_KEY",
+            RequestTimeout = Seconds("QarionTimeoutSeconds", task.TimeoutSeconds, 100),
+            MaxRetries = (int)Number("QarionMaxRetries", task.MaxRetries, 3, 0, 20),
+            WaitForSync = Flag(task.WaitForSync),
+            SyncTimeout = Seconds("QarionSyncTimeoutSeconds", task.SyncTimeoutSeconds, 600),
+            SyncPollInterval = Seconds("QarionSyncPollSeconds", task.SyncPollSeconds, 2),
+            ForceUpload = Flag(task.ForceUpload),
+            StampFile = Blank(task.StampFile),
+        };
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static bool Flag(string? value) => string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+
+    private static TimeSpan Seconds(string property, string? value, double fallback) =>
+        TimeSpan.FromSeconds(Number(property, value, fallback, 0.001, 86_400));
+
+    private static double Number(string property, string? value, double fallback, double min, double max)
+    {
+        if (Blank(value) is not { } text)
+        {
+            return fallback;
+        }
+
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || number < min || number > max)
+        {
+            throw UploadFailure.Config(Codes.BadNumber, $"{property} is '{text}'; it must be a number from {min} to {max}.");
+        }
+
+        return number;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Qarion.Build.Upload;
+
+/// <summary>
+/// What the last successful upload sent, kept under obj/ so an unchanged manifest is not sent again.
+/// It holds no secret: the manifest's hash and size, and where it went.
+/// </summary>
+internal sealed record UploadStamp(
+    [property: JsonPropertyName("sha256")] string Sha256,
+    [property: JsonPropertyName("bytes")] long Bytes,
+    [property: JsonPropertyName("api_url")] string ApiUrl,
+    [property: JsonPropertyName("space")] string Space,
+    [property: JsonPropertyName("connector")] string Connector,
+    [property: JsonPropertyName("sync_job_id")] string? SyncJobId,
+    [property: JsonPropertyName("uploaded_at")] DateTimeOffset UploadedAt)
+{
+    public bool SameTarget(UploadSettings settings) =>
+        ApiUrl == settings.ApiUrl.AbsoluteUri && Space == settings.Space && Connector == settings.ConnectorKey;
+
+    public static UploadStamp? Read(string? path)
+    {
+        if (path is null || !File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllBytes(path), StampJson.Default.UploadStamp);
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        {
+            // A damaged stamp only costs one upload.
+            return null;
+        }
+    }
+
+    public void Write(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(this, StampJson.Default.UploadStamp));
+    }
+
+    public static void Delete(string? path)
+    {
+        if (path is not null && File.Exists(path))
+        {
+            File.Delete(path);
+        }
+    }
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(UploadStamp))]
+internal sealed partial class StampJson : JsonSerializerContext
+{
+}

@@ -1,0 +1,51 @@
+using Qarion.Tests.Shared;
+
+namespace Qarion.Build.Tests.Support;
+
+/// <summary>A <see cref="QarionUploadDbtManifest"/> wired to a local server and a recording engine, key in a fake environment.</summary>
+public sealed class TaskRun
+{
+    public TaskRun(ServerHarness server, string manifestPath)
+    {
+        Server = server;
+        Environment = new Dictionary<string, string?> { ["QARION_API_KEY"] = ServerHarness.Key };
+        Task = new QarionUploadDbtManifest
+        {
+            BuildEngine = Engine,
+            ManifestPath = manifestPath,
+            Space = ServerHarness.Space,
+            ApiUrl = server.Server.Url.ToString(),
+            ApiKeyEnvironmentVariable = "QARION_API_KEY",
+            SyncPollSeconds = "0.02",
+            GetEnvironmentVariable = name => Environment.GetValueOrDefault(name),
+            ConfigureClient = options => options.Delay = (wait, ct) =>
+            {
+                lock (Delays)
+                {
+                    Delays.Add(wait);
+                }
+
+                return System.Threading.Tasks.Task.Delay(5, ct);
+            },
+        };
+    }
+
+    public ServerHarness Server { get; }
+
+    public RecordingBuildEngine Engine { get; } = new();
+
+    public QarionUploadDbtManifest Task { get; }
+
+    public Dictionary<string, string?> Environment { get; }
+
+    public List<TimeSpan> Delays { get; } = [];
+
+    public bool Execute()
+    {
+        var result = Task.Execute();
+        Assert.DoesNotContain(ServerHarness.Key, Engine.AllText, StringComparison.Ordinal);
+        return result;
+    }
+
+    public string ErrorCode => Assert.Single(Engine.Errors).Code;
+}

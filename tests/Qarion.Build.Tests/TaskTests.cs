@@ -1,0 +1,418 @@
+using Qarion.Build.Tests.Support;
+using Qarion.LocalServer.State;
+using Qarion.Tests.Shared;
+
+namespace Qarion.Build.Tests;
+
+public sealed class TaskTests
+{
+    private const string Jaffle = "jaffle-shop-dbt-1.10.manifest.json";
+
+    [Fact]
+    public async Task Uploads_by_id_byte_identical_and_says_so_in_one_high_line()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("jaffle_shop");
+        var run = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorId = id } };
+
+        Assert.True(run.Execute());
+
+        var upload = Assert.Single(server.State.Uploads);
+        Assert.Equal(Sha256(TestData.Manifest(Jaffle)), upload.Sha256);
+        Assert.Equal(upload.JobId, run.Task.SyncJobId);
+        var line = Assert.Single(run.Engine.HighMessages, m => m.StartsWith("Qarion: uploaded", StringComparison.Ordinal));
+        Assert.Contains("1.0 MB, manifest schema v12, dbt 1.10.13, 40 nodes", line);
+        Assert.Contains($"space 'analytics', connector {id}", line);
+        Assert.Contains(upload.JobId!, line);
+        Assert.Contains("MB/s", line);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task Resolves_the_connector_by_name()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        server.Seed("other");
+        var id = server.Seed("jaffle_shop");
+        var run = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorName = "jaffle_shop" } };
+
+        Assert.True(run.Execute());
+
+        Assert.Equal(id, Assert.Single(server.State.Uploads).ConnectorId);
+        Assert.Equal(["GET", "POST"], server.Requests.Select(r => r.Method));
+    }
+
+    [Fact]
+    public async Task An_unknown_name_lists_the_connectors_that_exist()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        server.Seed("jaffle_shop");
+        server.Seed("warehouse", "snowflake");
+        var run = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorName = "jafle_shop" } };
+
+        Assert.False(run.Execute());
+
+        Assert.Equal("QRN2004", run.ErrorCode);
+        var message = run.Engine.Errors[0].Message;
+        Assert.Contains("'jaffle_shop' (dbt_manifest), 'warehouse' (snowflake)", message);
+        Assert.Empty(server.State.Uploads);
+    }
+
+    [Fact]
+    public async Task An_ambiguous_name_lists_the_ids()
+    {
+        await using var server = await ServerHarness.StartAsync(o =>
+        {
+            o.Connectors.Add(new("analytics", "dbt", "dbt_manifest", "11111111-1111-1111-1111-111111111111"));
+            o.Connectors.Add(new("analytics", "dbt", "dbt", "22222222-2222-2222-2222-222222222222"));
+        });
+        var run = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorName = "dbt" } };
+
+        Assert.False(run.Execute());
+
+        Assert.Equal("QRN2005", run.ErrorCode);
+        Assert.Contains("11111111-1111-1111-1111-111111111111 (dbt_manifest), 22222222-2222-2222-2222-222222222222 (dbt)", run.Engine.Errors[0].Message);
+        Assert.Empty(server.State.Uploads);
+    }
+
+    [Fact]
+    public async Task A_missing_manifest_is_an_error_naming_the_full_path_with_no_request()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var path = Path.Combine(TestData.TempDirectory("missing"), "target", "manifest.json");
+        var run = new TaskRun(server, path) { Task = { ConnectorName = "x", ProjectFile = "/repo/dbt/jaffle.proj" } };
+
+        Assert.False(run.Execute());
+
+        var error = Assert.Single(run.Engine.Errors);
+        Assert.Equal("QRN1001", error.Code);
+        Assert.Contains(path, error.Message);
+        Assert.Contains("dbt parse", error.Message);
+        Assert.Contains("QarionManifestPath", error.Message);
+        Assert.Equal("/repo/dbt/jaffle.proj", error.File);
+        Assert.EndsWith("#qrn1001", error.HelpLink);
+        Assert.Empty(server.Requests);
+    }
+
+    [Theory]
+    [InlineData("broken", "QRN1003")]
+    [InlineData("empty", "QRN1002")]
+    [InlineData("run_results", "QRN1004")]
+    [InlineData("truncated", "QRN1003")]
+    [InlineData("not-json", "QRN1003")]
+    public async Task A_bad_manifest_is_an_error_on_the_file_with_no_request(string kind, string code)
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("jaffle_shop");
+        var path = BadFiles.Make(kind);
+        var run = new TaskRun(server, path) { Task = { ConnectorId = id, AllowFailure = "true" } };
+
+        Assert.False(run.Execute());
+
+        var error = Assert.Single(run.Engine.Errors);
+        Assert.Equal(code, error.Code);
+        Assert.Equal(path, error.File);
+        Assert.Contains(path, error.Message);
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public async Task A_large_broken_manifest_is_checked_while_sent_and_never_arrives_whole()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("big");
+        var path = Path.Combine(TestData.TempDirectory("bigbad"), "manifest.json");
+        ManifestGenerator.Write(path, Upload.ManifestUploader.CheckFirstLimit + (4 << 20));
+        using (var file = new FileStream(path, FileMode.Open))
+        {
+            file.SetLength(file.Length - 10);
+        }
+
+        var run = new TaskRun(server, path) { Task = { ConnectorId = id } };
+
+        Assert.False(run.Execute());
+
+        Assert.Equal("QRN1003", run.ErrorCode);
+        for (var i = 0; i < 300 && server.Requests.Count == 0; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Empty(server.State.Uploads);
+        Assert.Empty(server.State.Jobs(ServerHarness.Space));
+    }
+
+    [Fact]
+    public async Task A_newer_schema_is_a_warning_and_still_uploads()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("future");
+        var path = Path.Combine(TestData.TempDirectory("v13"), "manifest.json");
+        ManifestGenerator.Write(path, 200_000, "https://schemas.getdbt.com/dbt/manifest/v13.json");
+        var run = new TaskRun(server, path) { Task = { ConnectorId = id } };
+
+        Assert.True(run.Execute());
+
+        Assert.Equal("QRN1005", Assert.Single(run.Engine.Warnings).Code);
+        Assert.Single(server.State.Uploads);
+    }
+
+    [Theory]
+    [InlineData(null, "a", "b", "QRN1101")]
+    [InlineData("s", null, null, "QRN1102")]
+    [InlineData("s", "8d7b1c2e-1111-4a4a-9b9b-000000000001", "name", "QRN1102")]
+    [InlineData("s", "not-a-uuid", null, "QRN1102")]
+    public async Task Configuration_mistakes_are_coded_errors_with_no_request(string? space, string? id, string? name, string code)
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var run = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { Space = space, ConnectorId = id, ConnectorName = name, AllowFailure = "true" } };
+
+        Assert.False(run.Execute());
+
+        Assert.Equal(code, run.ErrorCode);
+        Assert.Empty(server.Requests);
+    }
+
+    [Theory]
+    [InlineData("ApiUrl", "not a url", "QRN1104")]
+    [InlineData("ApiUrl", "http://catalog.example.com", "QRN1104")]
+    [InlineData("TimeoutSeconds", "ten", "QRN1105")]
+    [InlineData("MaxRetries", "-1", "QRN1105")]
+    public async Task Bad_settings_name_the_property(string parameter, string value, string code)
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var run = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorName = "x" } };
+        typeof(QarionUploadDbtManifest).GetProperty(parameter)!.SetValue(run.Task, value);
+
+        Assert.False(run.Execute());
+
+        Assert.Equal(code, run.ErrorCode);
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public async Task A_missing_key_names_the_variable_and_sends_nothing()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var run = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorName = "x", ApiKeyEnvironmentVariable = "MY_QARION_KEY" } };
+
+        Assert.False(run.Execute());
+
+        Assert.Equal("QRN1103", run.ErrorCode);
+        Assert.Contains("MY_QARION_KEY", run.Engine.Errors[0].Message);
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public async Task A_bad_key_is_an_error_or_with_allow_failure_a_warning()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("jaffle_shop");
+        var strict = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorId = id } };
+        strict.Environment["QARION_API_KEY"] = "revoked-key";
+        var lenient = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorId = id, AllowFailure = "true" } };
+        lenient.Environment["QARION_API_KEY"] = "revoked-key";
+
+        Assert.False(strict.Execute());
+        Assert.True(lenient.Execute());
+
+        Assert.Equal("QRN2001", strict.ErrorCode);
+        var warning = Assert.Single(lenient.Engine.Warnings);
+        Assert.Equal("QRN2001", warning.Code);
+        Assert.Contains("QarionAllowFailure=true", warning.Message);
+        Assert.Empty(lenient.Engine.Errors);
+        Assert.DoesNotContain("revoked-key", strict.Engine.AllText + lenient.Engine.AllText);
+    }
+
+    [Theory]
+    [InlineData(403, "QRN2002")]
+    [InlineData(404, "QRN2003")]
+    [InlineData(500, "QRN2007")]
+    [InlineData(409, "QRN2011")]
+    public async Task Service_answers_map_to_their_codes(int status, string code)
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("jaffle_shop");
+        server.State.Faults.Add(new Fault { Status = status });
+        var run = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorId = id } };
+
+        Assert.False(run.Execute());
+
+        Assert.Equal(code, run.ErrorCode);
+        Assert.Contains($"failed with {status}", run.Engine.Errors[0].Message);
+    }
+
+    [Fact]
+    public async Task An_unknown_space_is_not_found()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var run = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { Space = "markting", ConnectorName = "x" } };
+
+        Assert.False(run.Execute());
+
+        Assert.Equal("QRN2003", run.ErrorCode);
+        Assert.Contains("Space 'markting' not found", run.Engine.Errors[0].Message);
+    }
+
+    [Fact]
+    public async Task A_proxy_html_page_is_a_readable_server_error()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        server.State.Faults.Add(new Fault { Status = 502, Body = "html", Count = 10 });
+        var run = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorName = "x", MaxRetries = "1" } };
+
+        Assert.False(run.Execute());
+
+        Assert.Equal("QRN2007", run.ErrorCode);
+        Assert.Contains("HTML page", run.Engine.Errors[0].Message);
+    }
+
+    [Fact]
+    public async Task A_429_is_waited_out_and_the_upload_succeeds()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("jaffle_shop");
+        server.State.Faults.Add(new Fault { Status = 429, RetryAfter = "3", PathContains = "dbt-manifest" });
+        var run = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorId = id } };
+
+        Assert.True(run.Execute());
+
+        Assert.Equal([TimeSpan.FromSeconds(3)], run.Delays);
+        Assert.Equal([429, 202], server.Requests.Select(r => r.Status));
+    }
+
+    [Fact]
+    public async Task Rate_limit_exhaustion_timeout_refused_connection_and_size_have_codes()
+    {
+        await using var server = await ServerHarness.StartAsync(o => o.MaxUploadBytes = 500_000);
+        var id = server.Seed("jaffle_shop");
+
+        server.State.Faults.Add(new Fault { Status = 429, RetryAfter = "1", Count = 10 });
+        var limited = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorId = id, MaxRetries = "2" } };
+        Assert.False(limited.Execute());
+        Assert.Equal("QRN2006", limited.ErrorCode);
+        server.State.Faults.Clear();
+
+        server.State.Faults.Add(new Fault { LatencyMs = 3000 });
+        var slow = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorName = "jaffle_shop", TimeoutSeconds = "0.2", MaxRetries = "0" } };
+        Assert.False(slow.Execute());
+        Assert.Equal("QRN2008", slow.ErrorCode);
+        server.State.Faults.Clear();
+
+        var big = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorId = id } };
+        Assert.False(big.Execute());
+        Assert.Equal("QRN2010", big.ErrorCode);
+        Assert.Contains("1,079,485 bytes", big.Engine.Errors[0].Message);
+
+        var closed = await ServerHarness.StartAsync();
+        var refused = new TaskRun(closed, TestData.Manifest(Jaffle)) { Task = { ConnectorId = id, MaxRetries = "1" } };
+        await closed.DisposeAsync();
+        Assert.False(refused.Execute());
+        Assert.Equal("QRN2009", refused.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Waiting_for_the_sync_reports_success_and_the_status_output()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("jaffle_shop");
+        var run = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorId = id, WaitForSync = "true" } };
+
+        Assert.True(run.Execute());
+
+        Assert.Equal("succeeded", run.Task.SyncJobStatus);
+        Assert.Contains(run.Engine.HighMessages, m => m.Contains("succeeded:") && m.Contains("tables added"));
+    }
+
+    [Fact]
+    public async Task A_failed_sync_fails_the_build_with_the_server_error_and_writes_no_stamp()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        server.State.ForcedSyncFailure = "Warehouse credentials expired.";
+        var id = server.Seed("jaffle_shop");
+        var stamp = Path.Combine(TestData.TempDirectory("stamp"), "upload.stamp");
+        var run = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorId = id, WaitForSync = "true", StampFile = stamp } };
+
+        Assert.False(run.Execute());
+
+        Assert.Equal("QRN2101", run.ErrorCode);
+        Assert.Contains("Warehouse credentials expired.", run.Engine.Errors[0].Message);
+        Assert.False(File.Exists(stamp));
+    }
+
+    [Fact]
+    public async Task A_sync_that_takes_too_long_times_out_with_a_code()
+    {
+        await using var server = await ServerHarness.StartAsync(o => o.SyncDuration = TimeSpan.FromMinutes(5));
+        var id = server.Seed("jaffle_shop");
+        var run = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorId = id, WaitForSync = "true", SyncTimeoutSeconds = "0.3" } };
+
+        Assert.False(run.Execute());
+
+        Assert.Equal("QRN2102", run.ErrorCode);
+    }
+
+    [Fact]
+    public async Task The_stamp_skips_an_unchanged_manifest_until_forced_or_changed()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("jaffle_shop");
+        var dir = TestData.TempDirectory("incremental");
+        var manifest = Path.Combine(dir, "manifest.json");
+        File.Copy(TestData.Manifest(Jaffle), manifest);
+        var stamp = Path.Combine(dir, "obj", "qarion", "upload.stamp");
+        TaskRun Run(string force = "false") => new(server, manifest) { Task = { ConnectorId = id, StampFile = stamp, ForceUpload = force } };
+
+        var first = Run();
+        Assert.True(first.Execute());
+        var second = Run();
+        Assert.True(second.Execute());
+        Assert.Single(server.State.Uploads);
+        Assert.Contains(second.Engine.HighMessages, m => m.Contains("unchanged since its upload") && m.Contains("QarionForceUpload=true"));
+        Assert.Equal(first.Task.SyncJobId, second.Task.SyncJobId);
+
+        Assert.True(Run(force: "true").Execute());
+        Assert.Equal(2, server.State.Uploads.Count);
+
+        File.Copy(TestData.Manifest("dbt-core-state-v12.manifest.json"), manifest, overwrite: true);
+        Assert.True(Run().Execute());
+        Assert.Equal(3, server.State.Uploads.Count);
+        Assert.DoesNotContain(ServerHarness.Key, File.ReadAllText(stamp));
+    }
+
+    [Fact]
+    public async Task A_failed_upload_writes_no_stamp()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("jaffle_shop");
+        server.State.Faults.Add(new Fault { Status = 500 });
+        var stamp = Path.Combine(TestData.TempDirectory("nostamp"), "upload.stamp");
+        var run = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorId = id, StampFile = stamp } };
+
+        Assert.False(run.Execute());
+
+        Assert.False(File.Exists(stamp));
+    }
+
+    [Fact]
+    public async Task Cancel_ends_the_upload_promptly()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("jaffle_shop");
+        server.State.Faults.Add(new Fault { LatencyMs = 20_000 });
+        var run = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorId = id } };
+
+        var execute = Task.Run(run.Execute);
+        await Task.Delay(300);
+        run.Task.Cancel();
+        var finished = await Task.WhenAny(execute, Task.Delay(TimeSpan.FromSeconds(15)));
+
+        Assert.Same(execute, finished);
+        Assert.False(await execute);
+        Assert.Contains(run.Engine.HighMessages, m => m.Contains("cancelled"));
+        Assert.Empty(server.State.Uploads);
+    }
+
+    internal static string Sha256(string path) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
+}
