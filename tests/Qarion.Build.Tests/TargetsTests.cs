@@ -1,0 +1,167 @@
+using Qarion.Build.Tests.Support;
+using Qarion.Tests.Shared;
+
+namespace Qarion.Build.Tests;
+
+public sealed class TargetsTests
+{
+    private static readonly string Jaffle = TestData.Manifest("jaffle-shop-dbt-1.10.manifest.json");
+
+    private static Dictionary<string, string?> Env(params (string Name, string Value)[] extra)
+    {
+        var env = new Dictionary<string, string?> { ["QARION_API_KEY"] = ServerHarness.Key };
+        foreach (var (name, value) in extra)
+        {
+            env[name] = value;
+        }
+
+        return env;
+    }
+
+    private static TargetsProject Project(ServerHarness server, string connectorId)
+    {
+        var project = new TargetsProject("targets").WithManifest(Jaffle);
+        project.Properties["QarionSpace"] = ServerHarness.Space;
+        project.Properties["QarionConnectorId"] = connectorId;
+        project.Properties["QarionApiUrl"] = server.Server.Url.ToString();
+        return project;
+    }
+
+    [Fact]
+    public async Task A_developer_build_skips_the_upload_and_says_how_to_enable_it()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var project = Project(server, server.Seed("jaffle_shop"));
+
+        var result = await project.BuildAsync(Env());
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Qarion: upload skipped: QarionUploadEnabled is 'false' (not a CI build). Set QarionUploadEnabled=true", result.Output);
+        Assert.Empty(server.Requests);
+    }
+
+    [Theory]
+    [InlineData("CI", "true")]
+    [InlineData("GITHUB_ACTIONS", "true")]
+    [InlineData("TF_BUILD", "True")]
+    [InlineData("GITLAB_CI", "true")]
+    [InlineData("JENKINS_URL", "http://jenkins.internal/")]
+    [InlineData("TEAMCITY_VERSION", "2025.1")]
+    [InlineData("BUILDKITE", "true")]
+    public async Task A_ci_build_uploads_by_default_and_exposes_the_job_id(string variable, string value)
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var project = Project(server, server.Seed("jaffle_shop"));
+
+        var result = await project.BuildAsync(Env((variable, value)));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var upload = Assert.Single(server.State.Uploads);
+        Assert.Contains($"sync-job-id=[{upload.JobId}]", result.Output);
+        Assert.Contains("Qarion: uploaded", result.Output);
+        Assert.DoesNotContain(ServerHarness.Key, result.Output);
+    }
+
+    [Fact]
+    public async Task ContinuousIntegrationBuild_enables_the_upload_and_an_explicit_false_always_wins()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("jaffle_shop");
+        var enabled = Project(server, id);
+        enabled.Properties["ContinuousIntegrationBuild"] = "true";
+        var disabled = Project(server, id);
+        disabled.Properties["QarionUploadEnabled"] = "false";
+
+        var on = await enabled.BuildAsync(Env());
+        var off = await disabled.BuildAsync(Env(("CI", "true")));
+
+        Assert.Equal(0, on.ExitCode);
+        Assert.Equal(0, off.ExitCode);
+        Assert.Contains("upload skipped", off.Output);
+        Assert.Single(server.State.Uploads);
+    }
+
+    [Fact]
+    public async Task A_hook_target_that_does_not_exist_is_a_coded_warning_not_silence()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var project = Project(server, server.Seed("jaffle_shop"));
+        project.Properties["QarionUploadEnabled"] = "true";
+        project.Properties["QarionUploadAfterTargets"] = "DbtBiuld";
+
+        var result = await project.BuildAsync(Env());
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("warning QRN3001", result.Output);
+        Assert.Contains("'DbtBiuld'", result.Output);
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public async Task The_upload_follows_the_users_dbt_target_and_sends_what_dbt_wrote()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var project = Project(server, server.Seed("jaffle_shop"));
+        File.Delete(project.ManifestPath);
+        var standIn = Path.Combine(TestData.RepositoryRoot, "samples", "dbt-standin");
+        project.Properties["QarionUploadEnabled"] = "true";
+        project.Properties["QarionUploadAfterTargets"] = "DbtBuild";
+        project.ExtraXml = $"""
+              <Target Name="DbtBuild" AfterTargets="Build">
+                <Exec Command="{standIn}/dbt build --project-dir &quot;$(MSBuildProjectDirectory)&quot;" EnvironmentVariables="DBT_STANDIN_MANIFEST={TestData.Manifest("fivetran-hubspot.manifest.json")}" />
+              </Target>
+            """;
+
+        var result = await project.BuildAsync(Env());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(result.Output.IndexOf("dbt stand-in: build", StringComparison.Ordinal) < result.Output.IndexOf("Qarion: uploaded", StringComparison.Ordinal));
+        Assert.Equal(TaskTests.Sha256(TestData.Manifest("fivetran-hubspot.manifest.json")), Assert.Single(server.State.Uploads).Sha256);
+    }
+
+    [Fact]
+    public async Task A_design_time_build_never_uploads()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var project = Project(server, server.Seed("jaffle_shop"));
+        project.Properties["QarionUploadEnabled"] = "true";
+
+        var result = await project.BuildAsync(Env(), "-p:DesignTimeBuild=true");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain("Qarion:", result.Output);
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public async Task A_missing_manifest_fails_the_build_pointing_at_the_project()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var project = Project(server, server.Seed("jaffle_shop"));
+        File.Delete(project.ManifestPath);
+        project.Properties["QarionUploadEnabled"] = "true";
+
+        var result = await project.BuildAsync(Env());
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"dbt.proj : error QRN1001: The dbt manifest {project.ManifestPath} does not exist", result.Output);
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public async Task QarionDbtProjectDir_moves_the_default_manifest_path()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var project = Project(server, server.Seed("jaffle_shop"));
+        var dbtDir = Path.Combine(project.Directory, "dbt_project");
+        Directory.CreateDirectory(Path.Combine(dbtDir, "target"));
+        File.Move(project.ManifestPath, Path.Combine(dbtDir, "target", "manifest.json"));
+        project.Properties["QarionUploadEnabled"] = "true";
+        project.Properties["QarionDbtProjectDir"] = dbtDir;
+
+        var result = await project.BuildAsync(Env());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Single(server.State.Uploads);
+    }
+}
