@@ -80,13 +80,14 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask
             var message = asWarning ? failure.Message + " (QarionAllowFailure=true: the build goes on.)" : failure.Message;
             var file = failure.File ?? ProjectFile ?? BuildEngine?.ProjectFileOfTaskNode ?? "";
             var line = (int)Math.Min(failure.Line, int.MaxValue);
+            var column = (int)Math.Min(failure.Column, int.MaxValue);
             if (asWarning)
             {
-                Log.LogWarning(null, failure.Code, null, Codes.HelpLink(failure.Code), file, line, 0, 0, 0, message);
+                Log.LogWarning(null, failure.Code, null, Codes.HelpLink(failure.Code), file, line, column, 0, 0, message);
             }
             else
             {
-                Log.LogError(null, failure.Code, null, Codes.HelpLink(failure.Code), file, line, 0, 0, 0, message);
+                Log.LogError(null, failure.Code, null, Codes.HelpLink(failure.Code), file, line, column, 0, 0, message);
             }
 
             return !Log.HasLoggedErrors;

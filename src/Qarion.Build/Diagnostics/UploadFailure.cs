@@ -4,7 +4,7 @@ namespace Qarion.Build.Diagnostics;
 /// A coded failure of the upload, raised by the work and reported once by the task. Service failures
 /// may be downgraded to warnings (QarionAllowFailure); manifest and configuration failures may not.
 /// </summary>
-internal sealed class UploadFailure(string code, string message, bool isServiceFailure, string? file = null, long line = 0)
+internal sealed class UploadFailure(string code, string message, bool isServiceFailure, string? file = null, long line = 0, long column = 0)
     : Exception(message)
 {
     public string Code { get; } = code;
@@ -15,6 +15,8 @@ internal sealed class UploadFailure(string code, string message, bool isServiceF
     public string? File { get; } = file;
 
     public long Line { get; } = line;
+
+    public long Column { get; } = column;
 
     public static UploadFailure Config(string code, string message) => new(code, message, isServiceFailure: false);
 

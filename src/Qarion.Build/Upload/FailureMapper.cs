@@ -44,6 +44,6 @@ internal static class FailureMapper
         var advice = exception.Problem == DbtManifestProblem.NotAManifest
             ? " QarionManifestPath must name dbt's target/manifest.json, not run_results.json or catalog.json."
             : " Run `dbt parse` again to regenerate it (and resolve any merge conflict in it); it was not uploaded.";
-        return new UploadFailure(code, $"{manifestPath}: {exception.Message}{advice}", isServiceFailure: false, manifestPath, exception.Line ?? 0);
+        return new UploadFailure(code, $"{manifestPath}: {exception.Message}{advice}", isServiceFailure: false, manifestPath, exception.Line ?? 0, exception.Column ?? 0);
     }
 }

@@ -16,18 +16,22 @@ public enum DbtManifestProblem
 /// <summary>A file is not a usable dbt manifest. Raised before or instead of a complete upload.</summary>
 public sealed class DbtManifestException : Qarion.Client.QarionException
 {
-    public DbtManifestException(DbtManifestProblem problem, string message, long? line = null, long? bytePosition = null)
+    public DbtManifestException(DbtManifestProblem problem, string message, long? line = null, long? bytePosition = null, long? column = null)
         : base(message)
     {
         Problem = problem;
         Line = line;
         BytePosition = bytePosition;
+        Column = column;
     }
 
     public DbtManifestProblem Problem { get; }
 
     /// <summary>1-based line of the first error, for <see cref="DbtManifestProblem.InvalidJson"/>.</summary>
     public long? Line { get; }
+
+    /// <summary>1-based byte column on <see cref="Line"/> of the first error, for <see cref="DbtManifestProblem.InvalidJson"/>.</summary>
+    public long? Column { get; }
 
     /// <summary>0-based offset in the file of the first error, for <see cref="DbtManifestProblem.InvalidJson"/>.</summary>
     public long? BytePosition { get; }

@@ -163,7 +163,8 @@ public sealed partial class DbtManifestReader
                 DbtManifestProblem.InvalidJson,
                 $"The file is not valid JSON: {Describe(ex)} (line {(ex.LineNumber ?? 0) + 1}, byte {_consumedBefore + reader.BytesConsumed}).",
                 (ex.LineNumber ?? 0) + 1,
-                _consumedBefore + reader.BytesConsumed);
+                _consumedBefore + reader.BytesConsumed,
+                (ex.BytePositionInLine ?? 0) + 1);
         }
 
         _state = reader.CurrentState;

@@ -1,0 +1,95 @@
+using System.Security;
+using Qarion.Tests.Shared;
+
+namespace Qarion.Build.Tests.Support;
+
+/// <summary>
+/// A throwaway dbt project as a user writes it: the Microsoft.Build.NoTargets SDK, a PackageReference
+/// to Qarion.Build from the test feed, its own NuGet.config, and empty Directory.Build files so the
+/// repository's settings cannot leak in.
+/// </summary>
+public sealed class ConsumerProject
+{
+    public ConsumerProject(PackageFixture package, string root, string name = "jaffle_shop")
+    {
+        Package = package;
+        Root = root;
+        Name = name;
+        Directory = Path.Combine(root, name);
+        System.IO.Directory.CreateDirectory(Directory);
+        WriteRootFiles(package, root);
+    }
+
+    public PackageFixture Package { get; }
+
+    public string Root { get; }
+
+    public string Name { get; }
+
+    public string Directory { get; }
+
+    public string ProjectPath => Path.Combine(Directory, Name + ".csproj");
+
+    public string ManifestPath => Path.Combine(Directory, "target", "manifest.json");
+
+    public string TargetFrameworks { get; set; } = "net10.0";
+
+    public Dictionary<string, string> Properties { get; } = new();
+
+    public string ExtraXml { get; set; } = "";
+
+    public static string NewRoot(string prefix) => TestData.TempDirectory(prefix);
+
+    public ConsumerProject WithManifest(string source)
+    {
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(ManifestPath)!);
+        File.Copy(source, ManifestPath, overwrite: true);
+        return this;
+    }
+
+    public ConsumerProject Write()
+    {
+        var frameworks = TargetFrameworks.Contains(';')
+            ? $"<TargetFrameworks>{TargetFrameworks}</TargetFrameworks>"
+            : $"<TargetFramework>{TargetFrameworks}</TargetFramework>";
+        var properties = string.Concat(Properties.Select(p => $"    <{p.Key}>{SecurityElement.Escape(p.Value)}</{p.Key}>\n"));
+        File.WriteAllText(ProjectPath, $"""
+            <Project Sdk="Microsoft.Build.NoTargets/3.7.0">
+              <PropertyGroup>
+                {frameworks}
+            {properties}  </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Qarion.Build" Version="{Package.Version}" />
+              </ItemGroup>
+              <Target Name="_ShowQarionOutputs" AfterTargets="QarionUploadDbtManifest">
+                <Message Importance="high" Text="sync-job-id=[$(QarionSyncJobId)] status=[$(QarionSyncJobStatus)]" />
+              </Target>
+            {ExtraXml}
+            </Project>
+            """);
+        return this;
+    }
+
+    public Task<ProcessResult> BuildAsync(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
+        Write();
+        return DotnetRunner.RunAsync(Directory, ["build", ProjectPath, "-nr:false", .. arguments], environment);
+    }
+
+    private static void WriteRootFiles(PackageFixture package, string root)
+    {
+        File.WriteAllText(Path.Combine(root, "Directory.Build.props"), "<Project />");
+        File.WriteAllText(Path.Combine(root, "Directory.Build.targets"), "<Project />");
+        File.WriteAllText(Path.Combine(root, "Directory.Packages.props"), "<Project />");
+        File.WriteAllText(Path.Combine(root, "NuGet.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="qarion-test-feed" value="{package.Feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """);
+    }
+}
