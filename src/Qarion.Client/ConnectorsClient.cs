@@ -96,7 +96,7 @@ public sealed class ConnectorsClient
         ManifestFileContent? sent = null;
         HttpContent Body()
         {
-            sent = new ManifestFileContent(file.FullName, file.Length, options.CheckManifest ? new DbtManifestReader(computeSha256: true) : null);
+            sent = new ManifestFileContent(file.FullName, file.Length, options.CheckManifest ? new DbtManifestReader(options.ComputeSha256) : null);
             sent.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             var multipart = new MultipartFormDataContent { { sent, "file", "manifest.json" } };
             return multipart;

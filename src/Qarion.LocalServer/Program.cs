@@ -17,18 +17,10 @@ catch (ArgumentException ex)
     return 2;
 }
 
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
-
 LocalQarionServer server;
 try
 {
-    server = await LocalQarionServer.StartAsync(options, stop.Token);
+    server = await LocalQarionServer.StartAsync(options);
 }
 catch (InvalidOperationException ex)
 {
@@ -40,21 +32,16 @@ await using (server)
 {
     var url = server.Url.ToString().TrimEnd('/');
     Console.WriteLine($"Qarion local server listening on {url}");
-    Console.WriteLine($"  spaces: {string.Join(", ", options.Spaces.Concat(options.Connectors.Select(c => c.Space)).Distinct())}");
+    var spaces = options.Spaces.Concat(options.Connectors.Select(c => c.Space)).Distinct().ToList();
+    Console.WriteLine($"  spaces: {(spaces.Count == 0 ? "(none: add some with --space or --connector)" : string.Join(", ", spaces))}");
     foreach (var c in options.Connectors)
     {
         Console.WriteLine($"  connector: {c.Space}/{c.Name} ({c.ConnectorType})");
     }
 
     Console.WriteLine($"  keys accepted: {options.ApiKeys.Count}; rate limit {options.RateLimit}/min. Ctrl+C stops.");
-    try
-    {
-        await Task.Delay(Timeout.Infinite, stop.Token);
-    }
-    catch (OperationCanceledException)
-    {
-    }
-
+    // The host stops on Ctrl+C, SIGTERM and SIGQUIT.
+    await server.WaitForShutdownAsync(CancellationToken.None);
     Console.WriteLine("Qarion local server stopped.");
 }
 

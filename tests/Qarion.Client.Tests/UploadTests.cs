@@ -27,7 +27,7 @@ public sealed class UploadTests
         using var client = server.Client();
         var path = TestData.Manifest(file);
 
-        var result = await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, new DbtManifestUploadOptions());
+        var result = await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, new DbtManifestUploadOptions { ComputeSha256 = true });
 
         var upload = Assert.Single(server.State.Uploads);
         var expected = RetryTests.Sha256(path);

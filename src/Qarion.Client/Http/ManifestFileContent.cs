@@ -1,17 +1,23 @@
 using System.Buffers;
 using System.Net;
+using System.Threading.Channels;
 using Qarion.Client.Manifests;
 
 namespace Qarion.Client.Http;
 
 /// <summary>
-/// A file sent as a request body in fixed-size chunks, never whole in memory. When a manifest reader
-/// is given, each chunk is checked while it is on the wire; a broken file throws before the last
-/// byte, so the request is aborted and the server never receives a complete bad file.
+/// A file sent as a request body through a few fixed buffers, never whole in memory. When a manifest
+/// reader is given, the file is checked on a second thread while the first keeps sending, so the check
+/// costs little time; a broken file throws before the last byte, the request is aborted, and the
+/// server never receives a complete bad file.
 /// </summary>
 internal sealed class ManifestFileContent : HttpContent
 {
-    private const int ChunkSize = 128 * 1024;
+    private const int ChunkSize = 1024 * 1024;
+
+    /// <summary>How far sending may run ahead of checking, in chunks: memory is bounded at Slots × ChunkSize.</summary>
+    private const int Slots = 4;
+
     private readonly string _path;
     private readonly long _length;
     private readonly DbtManifestReader? _reader;
@@ -37,38 +43,83 @@ internal sealed class ManifestFileContent : HttpContent
             throw new IOException($"{_path} changed size while it was being uploaded ({_length:N0} → {file.Length:N0} bytes).");
         }
 
-        // Two buffers: one is checked and sent while the next is read.
-        var current = ArrayPool<byte>.Shared.Rent(ChunkSize);
-        var next = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        var buffers = Enumerable.Range(0, Slots).Select(_ => ArrayPool<byte>.Shared.Rent(ChunkSize)).ToArray();
+        var free = Channel.CreateBounded<byte[]>(Slots);
+        var toCheck = Channel.CreateBounded<(byte[] Buffer, int Length)>(Slots);
+        foreach (var buffer in buffers)
+        {
+            free.Writer.TryWrite(buffer);
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var checking = _reader is null ? Task.CompletedTask : Task.Run(() => CheckAsync(_reader, toCheck.Reader, free.Writer, stop));
         try
         {
-            var read = await file.ReadAsync(current.AsMemory(0, ChunkSize), cancellationToken).ConfigureAwait(false);
             long sent = 0;
-            while (read > 0)
+            try
             {
-                var chunk = current;
-                var length = read;
-                var send = stream.WriteAsync(chunk.AsMemory(0, length), cancellationToken).AsTask();
-                var check = _reader is null ? Task.CompletedTask : Task.Run(() => _reader.Append(chunk.AsSpan(0, length)), cancellationToken);
-                var readNext = file.ReadAsync(next.AsMemory(0, ChunkSize), cancellationToken).AsTask();
-                await Task.WhenAll(send, check, readNext).ConfigureAwait(false);
-                sent += length;
-                read = readNext.Result;
-                (current, next) = (next, current);
+                while (true)
+                {
+                    var buffer = await free.Reader.ReadAsync(stop.Token).ConfigureAwait(false);
+                    var read = await file.ReadAsync(buffer.AsMemory(0, ChunkSize), stop.Token).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    await stream.WriteAsync(buffer.AsMemory(0, read), stop.Token).ConfigureAwait(false);
+                    sent += read;
+                    if (_reader is null)
+                    {
+                        free.Writer.TryWrite(buffer);
+                    }
+                    else
+                    {
+                        await toCheck.Writer.WriteAsync((buffer, read), stop.Token).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (checking.IsFaulted)
+            {
+                // The check failed and stopped the sending; its error is raised just below.
             }
 
+            toCheck.Writer.TryComplete();
+            // A check failure surfaces here, before the multipart's closing boundary is written.
+            await checking.ConfigureAwait(false);
             if (sent != _length)
             {
                 throw new IOException($"{_path} changed size while it was being uploaded ({_length:N0} → {sent:N0} bytes).");
             }
 
-            // Throws for a truncated or non-manifest file before the multipart's closing boundary is written.
             Manifest = _reader?.Complete();
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(current);
-            ArrayPool<byte>.Shared.Return(next);
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAny(checking).ConfigureAwait(false);
+            foreach (var buffer in buffers)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private static async Task CheckAsync(
+        DbtManifestReader reader, ChannelReader<(byte[] Buffer, int Length)> chunks, ChannelWriter<byte[]> free, CancellationTokenSource stop)
+    {
+        try
+        {
+            await foreach (var (buffer, length) in chunks.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            {
+                reader.Append(buffer.AsSpan(0, length));
+                free.TryWrite(buffer);
+            }
+        }
+        catch (DbtManifestException)
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
         }
     }
 

@@ -10,6 +10,9 @@ public sealed class DbtManifestUploadOptions
     /// aborts the request before its end, so the server never receives it whole.
     /// </summary>
     public bool CheckManifest { get; set; } = true;
+
+    /// <summary>Also compute the file's SHA-256 while it is sent (needs <see cref="CheckManifest"/>); see <see cref="DbtManifestInfo.Sha256"/>.</summary>
+    public bool ComputeSha256 { get; set; }
 }
 
 /// <summary>The job the upload started, and what the check found in the file (null when it was off).</summary>

@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Qarion.Build benchmarks: the client's upload and what the package adds to `dotnet build`.
+
+Everything runs on this machine against the local server (a separate process on 127.0.0.1), side by
+side with curl in the same run, and reports medians. Nothing here is a test: it prints figures.
+
+    python3 tests/Qarion.Benchmarks/bench.py [--runs 5] [--client-mb 500] [--build-mb 300] [--memory-mb 1024]
+"""
+import argparse, json, os, resource, shutil, statistics, subprocess, sys, tempfile, time, urllib.request
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+KEY = "bench-local-key"
+SPACE = "bench"
+ENV = dict(os.environ, DOTNET_CLI_TELEMETRY_OPTOUT="1", DOTNET_NOLOGO="1", MSBUILDDISABLENODEREUSE="1", QARION_API_KEY=KEY)
+for ci in ("CI", "TF_BUILD", "GITHUB_ACTIONS", "GITLAB_CI", "JENKINS_URL", "TEAMCITY_VERSION", "BUILDKITE"):
+    ENV.pop(ci, None)
+
+
+def run(args, cwd=ROOT, env=ENV, check=True):
+    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    if check and result.returncode != 0:
+        sys.exit(f"failed: {' '.join(args)}\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def timed(args, cwd, env=ENV):
+    """Wall seconds and peak RSS (KiB) of one command, measured in a fresh wrapper process so peaks do not mix."""
+    probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+             "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)")
+    out = run([sys.executable, "-c", probe, *args], cwd=cwd, env=env).stdout.split()
+    if out[2] != "0":
+        sys.exit(f"failed: {' '.join(args)} (exit {out[2]})")
+    return float(out[0]), int(out[1])
+
+
+def api(url, path, method="GET", body=None):
+    request = urllib.request.Request(url + path, method=method, data=body, headers={"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read() or b"null")
+
+
+def curl_upload(url, connector, path):
+    out = run(["curl", "-sS", "-o", "/dev/null", "-w", "%{time_total} %{http_code}", "-H", f"Authorization: Bearer {KEY}",
+               "-F", f"file=@{path};type=application/json;filename=manifest.json",
+               f"{url}/catalog/spaces/{SPACE}/connectors/{connector}/dbt-manifest"]).stdout.split()
+    assert out[1] == "202", out
+    return float(out[0])
+
+
+def generate(path, megabytes):
+    run(["dotnet", BENCH, "generate", path, str(megabytes * 1024 * 1024)])
+    return path
+
+
+def consumer(directory, feed, version, manifest, with_package=True, name="dbt"):
+    os.makedirs(os.path.join(directory, "target"), exist_ok=True)
+    for f in ("Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props"):
+        open(os.path.join(directory, f), "w").write("<Project />")
+    open(os.path.join(directory, "NuGet.config"), "w").write(
+        f'<configuration><packageSources><clear /><add key="feed" value="{feed}" />'
+        '<add key="nuget.org" value="https://api.nuget.org/v3/index.json" /></packageSources></configuration>')
+    reference = f'<ItemGroup><PackageReference Include="Qarion.Build" Version="{version}" /></ItemGroup>' if with_package else ""
+    open(os.path.join(directory, f"{name}.csproj"), "w").write(
+        f'<Project Sdk="Microsoft.Build.NoTargets/3.7.0"><PropertyGroup><TargetFramework>net10.0</TargetFramework>'
+        f'<QarionSpace>{SPACE}</QarionSpace><QarionConnectorName>manifests</QarionConnectorName>'
+        f'<QarionApiUrl>{URL}</QarionApiUrl><QarionUploadEnabled>true</QarionUploadEnabled><QarionTimeoutSeconds>600</QarionTimeoutSeconds>'
+        f'</PropertyGroup>{reference}</Project>')
+    shutil.copyfile(manifest, os.path.join(directory, "target", "manifest.json")) if not os.path.islink(manifest) else None
+    run(["dotnet", "restore", f"{name}.csproj"], cwd=directory)
+    return directory
+
+
+def build(directory, *properties):
+    return timed(["dotnet", "build", "dbt.csproj", "--no-restore", "-nr:false", "-m:1", *[f"-p:{p}" for p in properties]], directory)
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def main():
+    global BENCH, URL
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--client-mb", type=int, default=500)
+    parser.add_argument("--build-mb", type=int, default=300)
+    parser.add_argument("--memory-mb", type=int, default=1024)
+    a = parser.parse_args()
+
+    work = tempfile.mkdtemp(prefix="qarion-bench-")
+    print(f"# Qarion.Build benchmarks ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, medians of {a.runs} runs; files in {work})")
+    run(["dotnet", "build", "src/Qarion.LocalServer", "-c", "Release"])
+    run(["dotnet", "build", "tests/Qarion.Benchmarks", "-c", "Release"])
+    BENCH = os.path.join(ROOT, "tests/Qarion.Benchmarks/bin/Release/net10.0/Qarion.Benchmarks.dll")
+    version = f"0.0.0-bench.{int(time.time())}"
+    feed = os.path.join(work, "feed")
+    run(["dotnet", "pack", "src/Qarion.Build", "-c", "Release", "-o", feed, f"-p:Version={version}"])
+
+    url_file = os.path.join(work, "url")
+    server = subprocess.Popen(["dotnet", os.path.join(ROOT, "src/Qarion.LocalServer/bin/Release/net10.0/Qarion.LocalServer.dll"),
+                               "--port", "0", "--url-file", url_file, "--api-key", KEY, "--connector", f"{SPACE}/manifests",
+                               "--rate-limit", "100000"], env=ENV, stdout=subprocess.DEVNULL)
+    try:
+        while not os.path.exists(url_file):
+            time.sleep(0.1)
+        URL = open(url_file).read().strip()
+        connector = api(URL, f"/catalog/spaces/{SPACE}/connectors")[0]["id"]
+
+        # Issue 2: the client's upload against curl, and its memory.
+        small = generate(os.path.join(work, "m10.json"), 10)
+        warmup = generate(os.path.join(work, "warmup.json"), 1)
+        large = generate(os.path.join(work, f"m{a.client_mb}.json"), a.client_mb)
+        client, curl, rss = {}, {}, {}
+        for name, path in (("10 MB", small), (f"{a.client_mb} MB", large)):
+            client[name], curl[name], rss[name] = [], [], []
+            for _ in range(a.runs):
+                curl[name].append(curl_upload(URL, connector, path))
+                out = json.loads(run(["dotnet", BENCH, "upload", URL, SPACE, connector, path, warmup]).stdout)
+                client[name].append(out["seconds"])
+                rss[name].append(out["peak_rss_kb"])
+        print("\n## Client upload (Qarion.Client.UploadDbtManifestAsync, checked while sent, after a 1 MB warm-up) vs curl -F")
+        print("| file | client s | curl s | client/curl | client peak RSS |")
+        print("|---|---|---|---|---|")
+        for name in client:
+            c, k = median(client[name]), median(curl[name])
+            print(f"| {name} | {c:.3f} | {k:.3f} | {c / k:.2f}x | {median(rss[name]) / 1024:.1f} MiB |")
+        growth = (median(rss[f'{a.client_mb} MB']) - median(rss['10 MB'])) / 1024
+        print(f"Peak RSS growth 10 MB -> {a.client_mb} MB: {growth:.1f} MiB (target <= 32 MiB); "
+              f"time target: client <= 1.2x curl for {a.client_mb} MB.")
+
+        # Issue 3 (a): an up-to-date build against the same project without the package.
+        plain = consumer(os.path.join(work, "plain"), feed, version, small, with_package=False)
+        packaged = consumer(os.path.join(work, "packaged"), feed, version, small)
+        build(packaged)  # uploads once and writes the stamp
+        with_pkg, without = [], []
+        for _ in range(a.runs + 2):
+            with_pkg.append(build(packaged)[0])
+            without.append(build(plain)[0])
+        print("\n## dotnet build with the package, manifest unchanged (stamp present) vs without the package")
+        print(f"with: {median(with_pkg):.3f} s, without: {median(without):.3f} s, ratio {median(with_pkg) / median(without):.2f}x (target <= 1.10x)")
+
+        # Issue 3 (b): the time an upload adds to a build, against curl sending the same file.
+        mid = generate(os.path.join(work, f"m{a.build_mb}.json"), a.build_mb)
+        shutil.copyfile(mid, os.path.join(packaged, "target", "manifest.json"))
+        up, off, k = [], [], []
+        for _ in range(a.runs):
+            up.append(build(packaged, "QarionForceUpload=true")[0])
+            off.append(build(packaged, "QarionUploadEnabled=false")[0])
+            k.append(curl_upload(URL, connector, mid))
+        added = median(up) - median(off)
+        print(f"\n## {a.build_mb} MB manifest: time the upload adds to dotnet build vs curl -F")
+        print(f"build with upload {median(up):.3f} s, upload disabled {median(off):.3f} s: added {added:.3f} s; "
+              f"curl {median(k):.3f} s; ratio {added / median(k):.2f}x (target <= 2.0x, whole-file check included)")
+
+        # Issue 3 (c): peak memory of the build process, 10 MB against a 1 GB manifest.
+        big = generate(os.path.join(work, f"m{a.memory_mb}.json"), a.memory_mb)
+        peaks = {}
+        for name, path in (("10 MB", small), (f"{a.memory_mb} MB", big)):
+            shutil.copyfile(path, os.path.join(packaged, "target", "manifest.json"))
+            peaks[name] = median([build(packaged, "QarionForceUpload=true")[1] for _ in range(3)])
+        print(f"\n## Peak RSS of the dotnet build process (force upload)")
+        for name, kb in peaks.items():
+            print(f"{name}: {kb / 1024:.1f} MiB")
+        print(f"growth: {(peaks[f'{a.memory_mb} MB'] - peaks['10 MB']) / 1024:.1f} MiB (target <= 64 MiB)")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
