@@ -73,13 +73,16 @@ public sealed class ConnectorsClient
 
     /// <summary>
     /// Uploads a dbt <c>manifest.json</c>, which starts a sync. Throws <see cref="FileNotFoundException"/>
-    /// before any request when the file is missing, and <see cref="DbtManifestException"/> when it is not
-    /// a usable manifest (checked while it is sent; the request is then aborted).
+    /// before any request when the file is missing. The file is streamed, never held whole in memory.
     /// </summary>
     public async Task<SyncJob> UploadDbtManifestAsync(string spaceSlug, string connectorId, string filePath, CancellationToken cancellationToken = default) =>
         (await UploadDbtManifestAsync(spaceSlug, connectorId, filePath, new DbtManifestUploadOptions(), cancellationToken).ConfigureAwait(false)).Job;
 
-    /// <summary>The upload, with what the check learned of the file (schema, counts, SHA-256) in the result.</summary>
+    /// <summary>
+    /// The upload with options: with <see cref="DbtManifestUploadOptions.CheckManifest"/>, a file that is
+    /// not a usable manifest throws <see cref="DbtManifestException"/> (the request is aborted before its
+    /// end) and the result says what the file holds (schema, counts, SHA-256).
+    /// </summary>
     public async Task<DbtManifestUploadResult> UploadDbtManifestAsync(
         string spaceSlug, string connectorId, string filePath, DbtManifestUploadOptions options, CancellationToken cancellationToken = default)
     {

@@ -31,7 +31,8 @@ switch (args.FirstOrDefault())
             }
 
             var clock = Stopwatch.StartNew();
-            var result = await client.Connectors.UploadDbtManifestAsync(args[2], args[3], args[4], new DbtManifestUploadOptions());
+            var check = Environment.GetEnvironmentVariable("QARION_BENCH_CHECK") == "true";
+            var result = await client.Connectors.UploadDbtManifestAsync(args[2], args[3], args[4], new DbtManifestUploadOptions { CheckManifest = check });
             clock.Stop();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{{\"seconds\": {clock.Elapsed.TotalSeconds:0.0000}, \"bytes\": {result.Bytes}, \"peak_rss_kb\": {PeakRssKb()}, \"job\": \"{result.Job.Id}\"}}"));

@@ -111,20 +111,22 @@ def main():
         small = generate(os.path.join(work, "m10.json"), 10)
         warmup = generate(os.path.join(work, "warmup.json"), 1)
         large = generate(os.path.join(work, f"m{a.client_mb}.json"), a.client_mb)
-        client, curl, rss = {}, {}, {}
+        client, checked, curl, rss = {}, {}, {}, {}
+        checking = dict(ENV, QARION_BENCH_CHECK="true")
         for name, path in (("10 MB", small), (f"{a.client_mb} MB", large)):
-            client[name], curl[name], rss[name] = [], [], []
+            client[name], checked[name], curl[name], rss[name] = [], [], [], []
             for _ in range(a.runs):
                 curl[name].append(curl_upload(URL, connector, path))
                 out = json.loads(run(["dotnet", BENCH, "upload", URL, SPACE, connector, path, warmup]).stdout)
                 client[name].append(out["seconds"])
                 rss[name].append(out["peak_rss_kb"])
-        print("\n## Client upload (Qarion.Client.UploadDbtManifestAsync, checked while sent, after a 1 MB warm-up) vs curl -F")
-        print("| file | client s | curl s | client/curl | client peak RSS |")
-        print("|---|---|---|---|---|")
+                checked[name].append(json.loads(run(["dotnet", BENCH, "upload", URL, SPACE, connector, path, warmup], env=checking).stdout)["seconds"])
+        print("\n## Client upload (Qarion.Client.UploadDbtManifestAsync after a 1 MB warm-up) vs curl -F")
+        print("| file | curl s | client s | client/curl | client with CheckManifest s | checked/curl | client peak RSS |")
+        print("|---|---|---|---|---|---|---|")
         for name in client:
-            c, k = median(client[name]), median(curl[name])
-            print(f"| {name} | {c:.3f} | {k:.3f} | {c / k:.2f}x | {median(rss[name]) / 1024:.1f} MiB |")
+            c, k, v = median(client[name]), median(curl[name]), median(checked[name])
+            print(f"| {name} | {k:.3f} | {c:.3f} | {c / k:.2f}x | {v:.3f} | {v / k:.2f}x | {median(rss[name]) / 1024:.1f} MiB |")
         growth = (median(rss[f'{a.client_mb} MB']) - median(rss['10 MB'])) / 1024
         print(f"Peak RSS growth 10 MB -> {a.client_mb} MB: {growth:.1f} MiB (target <= 32 MiB); "
               f"time target: client <= 1.2x curl for {a.client_mb} MB.")

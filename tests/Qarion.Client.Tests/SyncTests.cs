@@ -34,7 +34,7 @@ public sealed class SyncTests
         var id = server.Seed("hubspot");
         using var client = server.Client();
 
-        var upload = await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, TestData.BrokenManifest, new DbtManifestUploadOptions { CheckManifest = false });
+        var upload = await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, TestData.BrokenManifest, new DbtManifestUploadOptions());
         var done = await client.Connectors.WaitForSyncAsync(ServerHarness.Space, upload.Job.Id!, new SyncWaitOptions { PollInterval = TimeSpan.FromMilliseconds(20) });
 
         Assert.Equal(SyncJobState.Failed, done.State);

@@ -27,7 +27,7 @@ public sealed class UploadTests
         using var client = server.Client();
         var path = TestData.Manifest(file);
 
-        var result = await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, new DbtManifestUploadOptions { ComputeSha256 = true });
+        var result = await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, new DbtManifestUploadOptions { CheckManifest = true, ComputeSha256 = true });
 
         var upload = Assert.Single(server.State.Uploads);
         var expected = RetryTests.Sha256(path);
@@ -66,7 +66,8 @@ public sealed class UploadTests
         using var client = server.Client();
         var path = BadFiles.Make(kind);
 
-        var error = await Assert.ThrowsAsync<DbtManifestException>(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path));
+        var error = await Assert.ThrowsAsync<DbtManifestException>(() =>
+            client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, new DbtManifestUploadOptions { CheckManifest = true }));
 
         Assert.Equal(problem, error.Problem);
         Assert.Empty(server.State.Uploads);
@@ -113,11 +114,12 @@ public sealed class UploadMemoryTests
         ManifestGenerator.Write(small, 8L * 1024 * 1024);
         ManifestGenerator.Write(large, 128L * 1024 * 1024);
         using var client = server.Client();
-        await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, small);
+        var options = new DbtManifestUploadOptions { CheckManifest = true, ComputeSha256 = true };
+        await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, small, options);
 
         // Allocation across the process (client and in-process server alike) per upload.
-        var smallBytes = await AllocatedDuring(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, small));
-        var largeBytes = await AllocatedDuring(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, large));
+        var smallBytes = await AllocatedDuring(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, small, options));
+        var largeBytes = await AllocatedDuring(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, large, options));
 
         Assert.True(largeBytes - smallBytes < 16L * 1024 * 1024, $"8 MB upload allocated {smallBytes:N0} bytes, 128 MB upload {largeBytes:N0}");
         Assert.Equal(RetryTests.Sha256(large), server.State.Uploads.Last().Sha256);

@@ -81,7 +81,7 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
 
         var (connectorId, connectorName) = await ConnectorResolver.ResolveAsync(client, settings, cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
-        var result = await client.Connectors.UploadDbtManifestAsync(settings.Space, connectorId, file.FullName, new DbtManifestUploadOptions { ComputeSha256 = true }, cancellationToken).ConfigureAwait(false);
+        var result = await client.Connectors.UploadDbtManifestAsync(settings.Space, connectorId, file.FullName, new DbtManifestUploadOptions { CheckManifest = true, ComputeSha256 = true }, cancellationToken).ConfigureAwait(false);
         clock.Stop();
         var manifest = result.Manifest!;
         if (checkedFirst is null)
