@@ -21,7 +21,7 @@ try
         foreach (var job in history.Items.Where(j => j.ConnectorId == connector.Id))
         {
             var manifest = job.ExtensionData?.TryGetValue("manifest", out var m) == true
-                ? $"; manifest {m.GetProperty("dbt_schema_version").GetString()?.Split('/').Last()}, {m.GetProperty("nodes")} nodes, {m.GetProperty("sources")} sources"
+                ? $"; manifest {m.GetProperty("dbt_schema_version").GetString()?.Split('/').Last().Replace(".json", "")}, {m.GetProperty("nodes")} nodes, {m.GetProperty("sources")} sources"
                 : "";
             var outcome = job.State switch
             {
