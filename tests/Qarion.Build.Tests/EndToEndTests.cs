@@ -42,7 +42,7 @@ public sealed class EndToEndTests(PackageFixture package)
 
         AssertSucceeded(result);
         var upload = Assert.Single(server.State.Uploads);
-        Assert.Equal((id, TaskTests.Sha256(Jaffle)), (upload.ConnectorId, upload.Sha256));
+        Assert.Equal((id, TestData.Sha256(Jaffle)), (upload.ConnectorId, upload.Sha256));
         Assert.Contains($"Qarion: uploaded target/manifest.json (1.0 MB, manifest schema v12, dbt 1.10.13, 40 nodes) to space 'analytics', connector 'jaffle_shop' ({id}): sync job {upload.JobId}", result.Output);
         Assert.Contains($"sync-job-id=[{upload.JobId}]", result.Output);
     }
@@ -247,8 +247,8 @@ public sealed class EndToEndTests(PackageFixture package)
 
         AssertSucceeded(result);
         var uploads = server.State.Uploads.ToDictionary(u => u.ConnectorId, u => u.Sha256);
-        Assert.Equal(TaskTests.Sha256(Jaffle), uploads[jaffleId]);
-        Assert.Equal(TaskTests.Sha256(TestData.Manifest("fivetran-hubspot.manifest.json")), uploads[hubspotId]);
+        Assert.Equal(TestData.Sha256(Jaffle), uploads[jaffleId]);
+        Assert.Equal(TestData.Sha256(TestData.Manifest("fivetran-hubspot.manifest.json")), uploads[hubspotId]);
         // Four requests against a limit of three a minute: one was refused and waited out.
         Assert.Contains(server.Requests, r => r.Status == 429);
     }

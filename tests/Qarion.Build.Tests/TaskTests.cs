@@ -18,7 +18,7 @@ public sealed class TaskTests
         Assert.True(run.Execute());
 
         var upload = Assert.Single(server.State.Uploads);
-        Assert.Equal(Sha256(TestData.Manifest(Jaffle)), upload.Sha256);
+        Assert.Equal(TestData.Sha256(TestData.Manifest(Jaffle)), upload.Sha256);
         Assert.Equal(upload.JobId, run.Task.SyncJobId);
         var line = Assert.Single(run.Engine.HighMessages, m => m.StartsWith("Qarion: uploaded", StringComparison.Ordinal));
         Assert.Contains("1.0 MB, manifest schema v12, dbt 1.10.13, 40 nodes", line);
@@ -371,6 +371,13 @@ public sealed class TaskTests
         Assert.Contains(second.Engine.HighMessages, m => m.Contains("unchanged since its upload") && m.Contains("QarionForceUpload=true"));
         Assert.Equal(first.Task.SyncJobId, second.Task.SyncJobId);
 
+        // dbt rewrote the same content: a new time, the same hash, still skipped.
+        File.SetLastWriteTimeUtc(manifest, DateTime.UtcNow.AddMinutes(5));
+        var touched = Run();
+        Assert.True(touched.Execute());
+        Assert.Single(server.State.Uploads);
+        Assert.Contains(touched.Engine.HighMessages, m => m.Contains("unchanged since its upload"));
+
         Assert.True(Run(force: "true").Execute());
         Assert.Equal(2, server.State.Uploads.Count);
 
@@ -412,7 +419,4 @@ public sealed class TaskTests
         Assert.Contains(run.Engine.HighMessages, m => m.Contains("cancelled"));
         Assert.Empty(server.State.Uploads);
     }
-
-    internal static string Sha256(string path) =>
-        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
 }

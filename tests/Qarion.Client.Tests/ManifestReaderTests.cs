@@ -26,7 +26,7 @@ public sealed class ManifestReaderTests
         Assert.Equal(schema, info.SchemaVersionUrl);
         Assert.False(info.IsNewerThanKnown);
         Assert.Equal(new FileInfo(TestData.Manifest(file)).Length, info.Bytes);
-        Assert.Equal(Client.Tests.RetryTests.Sha256(TestData.Manifest(file)), info.Sha256);
+        Assert.Equal(TestData.Sha256(TestData.Manifest(file)), info.Sha256);
     }
 
     [Theory]

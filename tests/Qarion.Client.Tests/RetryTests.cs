@@ -80,7 +80,7 @@ public sealed class RetryTests
         Assert.Equal([TimeSpan.FromSeconds(2)], server.Delays);
         var upload = Assert.Single(server.State.Uploads);
         Assert.Equal(job.Id, upload.JobId);
-        Assert.Equal(Sha256(path), upload.Sha256);
+        Assert.Equal(TestData.Sha256(path), upload.Sha256);
     }
 
     [Fact]
@@ -182,7 +182,4 @@ public sealed class RetryTests
             Assert.InRange(RetryPolicy.Backoff(20, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)).TotalSeconds, 0, 30);
         }
     }
-
-    internal static string Sha256(string path) =>
-        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
 }

@@ -30,7 +30,7 @@ public sealed class UploadTests
         var result = await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, new DbtManifestUploadOptions { CheckManifest = true, ComputeSha256 = true });
 
         var upload = Assert.Single(server.State.Uploads);
-        var expected = RetryTests.Sha256(path);
+        var expected = TestData.Sha256(path);
         Assert.Equal(expected, upload.Sha256);
         Assert.Equal(new FileInfo(path).Length, upload.Bytes);
         Assert.Equal(("file", "manifest.json", "application/json"), (upload.FieldName, upload.FileName, upload.ContentType));
@@ -122,7 +122,7 @@ public sealed class UploadMemoryTests
         var largeBytes = await AllocatedDuring(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, large, options));
 
         Assert.True(largeBytes - smallBytes < 16L * 1024 * 1024, $"8 MB upload allocated {smallBytes:N0} bytes, 128 MB upload {largeBytes:N0}");
-        Assert.Equal(RetryTests.Sha256(large), server.State.Uploads.Last().Sha256);
+        Assert.Equal(TestData.Sha256(large), server.State.Uploads.Last().Sha256);
     }
 
     private static async Task<long> AllocatedDuring(Func<Task> action)

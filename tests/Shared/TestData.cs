@@ -32,6 +32,9 @@ public static class TestData
         }
     }
 
+    public static string Sha256(string path) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
+
     public static string TempDirectory(string prefix)
     {
         var path = Path.Combine(Path.GetTempPath(), "qarion-tests", $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)]);

@@ -47,7 +47,7 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
     {
         var stamp = UploadStamp.Read(settings.StampFile);
         if (!settings.ForceUpload && stamp is not null && stamp.Bytes == file.Length && stamp.SameTarget(settings)
-            && await Sha256Async(file.FullName, cancellationToken).ConfigureAwait(false) == stamp.Sha256)
+            && await UnchangedAsync(stamp, file, cancellationToken).ConfigureAwait(false))
         {
             log.Summary($"Qarion: {Display(file.FullName)} is unchanged since its upload ({stamp.UploadedAt:u}, sync job {stamp.SyncJobId}); skipped. Set QarionForceUpload=true to send it again.");
             return new UploadOutcome(stamp.SyncJobId, null, Skipped: true);
@@ -103,7 +103,8 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
 
         if (settings.StampFile is { } stampFile)
         {
-            new UploadStamp(manifest.Sha256!, manifest.Bytes, settings.ApiUrl.AbsoluteUri, settings.Space, settings.ConnectorKey, result.Job.Id, DateTimeOffset.UtcNow)
+            file.Refresh();
+            new UploadStamp(manifest.Sha256!, manifest.Bytes, file.LastWriteTimeUtc, settings.ApiUrl.AbsoluteUri, settings.Space, settings.ConnectorKey, result.Job.Id, DateTimeOffset.UtcNow)
                 .Write(stampFile);
         }
 
@@ -138,6 +139,23 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
                 $"{settings.ManifestPath} uses manifest schema v{manifest.SchemaVersion}, newer than v{DbtManifestInfo.NewestKnownSchemaVersion}, the newest this Qarion.Build knows. It is uploaded anyway; update Qarion.Build if Qarion reports problems.",
                 settings.ManifestPath);
         }
+    }
+
+    /// <summary>Unchanged if its size and time match; if only the time moved (dbt rewrote it), unchanged if the hash matches.</summary>
+    private async Task<bool> UnchangedAsync(UploadStamp stamp, FileInfo file, CancellationToken cancellationToken)
+    {
+        if (stamp.SameFileTimes(file))
+        {
+            return true;
+        }
+
+        if (await Sha256Async(file.FullName, cancellationToken).ConfigureAwait(false) != stamp.Sha256)
+        {
+            return false;
+        }
+
+        (stamp with { LastWriteUtc = file.LastWriteTimeUtc }).Write(settings.StampFile!);
+        return true;
     }
 
     private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)

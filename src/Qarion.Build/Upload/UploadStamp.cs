@@ -10,12 +10,16 @@ namespace Qarion.Build.Upload;
 internal sealed record UploadStamp(
     [property: JsonPropertyName("sha256")] string Sha256,
     [property: JsonPropertyName("bytes")] long Bytes,
+    [property: JsonPropertyName("last_write_utc")] DateTime LastWriteUtc,
     [property: JsonPropertyName("api_url")] string ApiUrl,
     [property: JsonPropertyName("space")] string Space,
     [property: JsonPropertyName("connector")] string Connector,
     [property: JsonPropertyName("sync_job_id")] string? SyncJobId,
     [property: JsonPropertyName("uploaded_at")] DateTimeOffset UploadedAt)
 {
+    /// <summary>Same size and time as when it was uploaded: unchanged without reading it (as MSBuild's own incrementality assumes).</summary>
+    public bool SameFileTimes(FileInfo file) => Bytes == file.Length && LastWriteUtc == file.LastWriteTimeUtc;
+
     public bool SameTarget(UploadSettings settings) =>
         ApiUrl == settings.ApiUrl.AbsoluteUri && Space == settings.Space && Connector == settings.ConnectorKey;
 
