@@ -24,6 +24,14 @@ public sealed class ConnectorsClient
         return items;
     }
 
+    /// <summary>The connector types the platform offers (<c>GET /connector-types</c>; not tied to a space).</summary>
+    public async Task<IReadOnlyList<ConnectorTypeInfo>> ListTypesAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await _transport.SendAsync(HttpMethod.Get, "connector-types", null, RequestKind.Idempotent, cancellationToken).ConfigureAwait(false);
+        var (items, _) = await ReadListAsync(response, Json.ListConnectorTypeInfo, cancellationToken).ConfigureAwait(false);
+        return items;
+    }
+
     public async Task<Connector> GetAsync(string spaceSlug, string connectorId, CancellationToken cancellationToken = default)
     {
         using var response = await _transport.SendAsync(HttpMethod.Get, One(spaceSlug, connectorId), null, RequestKind.Idempotent, cancellationToken).ConfigureAwait(false);

@@ -116,6 +116,7 @@ public sealed class TargetsTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.True(result.Output.IndexOf("dbt stand-in: build", StringComparison.Ordinal) < result.Output.IndexOf("Qarion: uploaded", StringComparison.Ordinal));
+        Assert.DoesNotContain("QRN3001", result.Output);
         Assert.Equal(TestData.Sha256(TestData.Manifest("fivetran-hubspot.manifest.json")), Assert.Single(server.State.Uploads).Sha256);
     }
 

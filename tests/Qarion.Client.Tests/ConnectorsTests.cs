@@ -131,6 +131,21 @@ public sealed class ConnectorsTests
     }
 
     [Fact]
+    public async Task Connector_types_are_listed_from_their_items_envelope()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        using var client = server.Client();
+
+        var types = await client.Connectors.ListTypesAsync();
+
+        var manifest = Assert.Single(types, t => t.Value == "dbt_manifest");
+        Assert.Equal("dbt manifest upload", manifest.Label);
+        Assert.Equal("transformation", manifest.Category);
+        Assert.Contains(types, t => t.Value == "snowflake");
+        Assert.Equal("/connector-types", server.Requests.Single().Path);
+    }
+
+    [Fact]
     public async Task Space_slugs_are_escaped_as_one_path_segment()
     {
         await using var server = await ServerHarness.StartAsync(o => o.Spaces.Add("team a/b"));

@@ -13,6 +13,7 @@ namespace Qarion.Client.Json;
 [JsonSerializable(typeof(ConnectorUpdate))]
 [JsonSerializable(typeof(SyncJob))]
 [JsonSerializable(typeof(List<SyncJob>))]
+[JsonSerializable(typeof(List<ConnectorTypeInfo>))]
 [JsonSerializable(typeof(JsonElement))]
 internal sealed partial class QarionJsonContext : JsonSerializerContext
 {
