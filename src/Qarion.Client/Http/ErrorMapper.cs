@@ -8,7 +8,11 @@ namespace Qarion.Client.Http;
 /// <summary>Turns a failed response into the matching <see cref="QarionException"/>, with a message a person can act on.</summary>
 internal static partial class ErrorMapper
 {
-    private const int MaxBodyChars = 4096;
+    /// <summary>How much of an error body is read: enough for a long 422 list, bounded against a proxy's huge page.</summary>
+    private const int MaxBodyChars = 64 * 1024;
+
+    /// <summary>How much of it is kept on the exception.</summary>
+    private const int KeptBodyChars = 4096;
 
     public static async Task<QarionException> FromResponseAsync(
         HttpResponseMessage response, string method, string path, string apiKey,
@@ -18,7 +22,7 @@ internal static partial class ErrorMapper
         body = Scrub(body, apiKey);
         var detail = ParseDetail(body);
         var status = response.StatusCode;
-        var context = new QarionErrorContext(status, detail, body, method, path);
+        var context = new QarionErrorContext(status, detail, body.Length > KeptBodyChars ? body[..KeptBodyChars] : body, method, path);
         var said = Summarize(detail, body, response);
         var head = $"{method} {path} failed with {(int)status} {response.ReasonPhrase ?? status.ToString()}: {said}";
 
