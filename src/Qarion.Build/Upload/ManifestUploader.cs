@@ -56,7 +56,7 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
         DbtManifestInfo? checkedFirst = null;
         if (file.Length <= CheckFirstLimit)
         {
-            checkedFirst = await DbtManifestReader.ReadFileAsync(file.FullName, computeSha256: false, cancellationToken).ConfigureAwait(false);
+            checkedFirst = await DbtManifestReader.ReadFileAsync(file.FullName, computeSha256: true, cancellationToken).ConfigureAwait(false);
             WarnIfNewer(checkedFirst);
         }
 
@@ -81,10 +81,13 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
 
         var (connectorId, connectorName) = await ConnectorResolver.ResolveAsync(client, settings, cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
-        var result = await client.Connectors.UploadDbtManifestAsync(settings.Space, connectorId, file.FullName, new DbtManifestUploadOptions { CheckManifest = true, ComputeSha256 = true }, cancellationToken).ConfigureAwait(false);
+        // A file checked (and hashed) first is sent as is; a large one is checked and hashed while it is sent.
+        var sendChecked = checkedFirst is null;
+        var result = await client.Connectors.UploadDbtManifestAsync(
+            settings.Space, connectorId, file.FullName, new DbtManifestUploadOptions { CheckManifest = sendChecked, ComputeSha256 = sendChecked }, cancellationToken).ConfigureAwait(false);
         clock.Stop();
-        var manifest = result.Manifest!;
-        if (checkedFirst is null)
+        var manifest = checkedFirst ?? result.Manifest!;
+        if (sendChecked)
         {
             WarnIfNewer(manifest);
         }
