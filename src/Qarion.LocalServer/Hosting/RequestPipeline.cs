@@ -137,6 +137,10 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
                 context.Response.ContentType = "text/plain";
                 await context.Response.WriteAsync("upstream connect error or disconnect/reset before headers");
                 break;
+            case "echo":
+                // Some proxies' debug pages echo the request headers, the key among them.
+                await Problem(context, fault.Status, $"Rejected request with headers: Authorization: {context.Request.Headers.Authorization}");
+                break;
             case "empty":
                 context.Response.StatusCode = fault.Status;
                 break;

@@ -12,7 +12,7 @@ public sealed record Fault
     /// <summary>Retry-After header value, sent as given (seconds or an HTTP date).</summary>
     public string? RetryAfter { get; init; }
 
-    /// <summary>"json" (a detail message), "html" (a proxy's page), "text" or "empty".</summary>
+    /// <summary>"json" (a detail message), "html" (a proxy's page), "text", "echo" (the request's Authorization header in the detail) or "empty".</summary>
     public string Body { get; init; } = "json";
 
     /// <summary>A delay before answering (or before passing the request on).</summary>
