@@ -28,6 +28,31 @@ public sealed class TaskTests
         Assert.Single(server.Requests);
     }
 
+    public static TheoryData<string> RealManifests()
+    {
+        var data = new TheoryData<string>();
+        foreach (var (file, _, _) in TestData.Catalog())
+        {
+            data.Add(file);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(RealManifests))]
+    public async Task Every_real_manifest_v1_to_v12_is_accepted_and_arrives_byte_identical(string file)
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("jaffle_shop");
+        var run = new TaskRun(server, TestData.Manifest(file)) { Task = { ConnectorId = id } };
+
+        Assert.True(run.Execute());
+
+        Assert.Empty(run.Engine.Warnings);
+        Assert.Equal(TestData.Sha256(TestData.Manifest(file)), Assert.Single(server.State.Uploads).Sha256);
+    }
+
     [Fact]
     public async Task Resolves_the_connector_by_name()
     {
