@@ -209,6 +209,33 @@ public sealed class EndToEndTests(PackageFixture package)
     }
 
     [Fact]
+    public async Task Ctrl_C_during_the_upload_ends_the_build_promptly_with_nothing_recorded()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var project = Project(server);
+        project.Properties["QarionConnectorId"] = server.Seed("jaffle_shop");
+        server.State.Faults.Add(new Fault { LatencyMs = 120_000 });
+        project.Write();
+
+        var result = await DotnetRunner.RunProgramAsync("dotnet", project.Directory, ["build", project.ProjectPath, "-nr:false"], Ci(), TimeSpan.FromSeconds(90), async process =>
+        {
+            while (server.State.RequestsStarted == 0 && !process.HasExited)
+            {
+                await Task.Delay(50);
+            }
+
+            // What a terminal's Ctrl+C sends.
+            using var kill = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+            await kill.WaitForExitAsync();
+        });
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("Qarion: upload cancelled", result.Output);
+        Assert.Empty(server.State.Uploads);
+        Assert.False(File.Exists(Path.Combine(project.Directory, "obj", "qarion", "upload.stamp")));
+    }
+
+    [Fact]
     public async Task A_multi_targeting_project_uploads_once()
     {
         await using var server = await ServerHarness.StartAsync();

@@ -24,6 +24,7 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
         }
 
         var clock = Stopwatch.StartNew();
+        state.RequestStarted();
         try
         {
             await HandleAsync(context, path);

@@ -248,6 +248,13 @@ public sealed class CatalogState
         }
     }
 
+    private int _started;
+
+    /// <summary>API requests that have begun (recorded ones have also ended): lets a test act while one is in flight.</summary>
+    public int RequestsStarted => Volatile.Read(ref _started);
+
+    public void RequestStarted() => Interlocked.Increment(ref _started);
+
     public void RecordRequest(RecordedRequest request)
     {
         lock (_gate)

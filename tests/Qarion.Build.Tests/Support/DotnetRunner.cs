@@ -22,7 +22,9 @@ public static class DotnetRunner
     public static Task<ProcessResult> RunAsync(string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null) =>
         RunProgramAsync("dotnet", workingDirectory, arguments, environment, timeout);
 
-    public static async Task<ProcessResult> RunProgramAsync(string program, string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
+    public static async Task<ProcessResult> RunProgramAsync(
+        string program, string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null,
+        TimeSpan? timeout = null, Func<Process, Task>? whileRunning = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -64,6 +66,11 @@ public static class DotnetRunner
         using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(4));
         try
         {
+            if (whileRunning is not null)
+            {
+                await whileRunning(process);
+            }
+
             await process.WaitForExitAsync(cancel.Token);
         }
         catch (OperationCanceledException)
