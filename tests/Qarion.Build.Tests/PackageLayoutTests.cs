@@ -51,4 +51,19 @@ public sealed class PackageLayoutTests(PackageFixture package)
             Assert.Equal(File.ReadAllText(Path.Combine(Qarion.Tests.Shared.TestData.RepositoryRoot, path)), reader.ReadToEnd());
         }
     }
+
+    [Fact]
+    public void The_client_package_is_a_plain_library_with_docs_and_no_dependencies()
+    {
+        using var zip = ZipFile.OpenRead(package.ClientPackagePath);
+        var files = zip.Entries.Select(e => e.FullName).ToList();
+
+        Assert.Contains("lib/net8.0/Qarion.Client.dll", files);
+        Assert.Contains("lib/net8.0/Qarion.Client.xml", files);
+        Assert.DoesNotContain(files, f => f.Contains("System.Text.Json", StringComparison.OrdinalIgnoreCase));
+        using var stream = zip.GetEntry("Qarion.Client.nuspec")!.Open();
+        var nuspec = XDocument.Load(stream);
+        Assert.Empty(nuspec.Descendants(nuspec.Root!.Name.Namespace + "dependency"));
+        Assert.Equal(2, Directory.GetFiles(package.Feed, "*.nupkg").Length);
+    }
 }

@@ -14,11 +14,13 @@ public sealed class PackageFixture : IAsyncLifetime
 
     public string PackagePath => Path.Combine(Feed, $"Qarion.Build.{Version}.nupkg");
 
+    public string ClientPackagePath => Path.Combine(Feed, $"Qarion.Client.{Version}.nupkg");
+
     public async Task InitializeAsync()
     {
-        var project = Path.Combine(TestData.RepositoryRoot, "src", "Qarion.Build", "Qarion.Build.csproj");
-        var result = await DotnetRunner.RunAsync(TestData.RepositoryRoot, ["pack", project, "-c", "Release", "-o", Feed, $"-p:Version={Version}", "-nr:false"]);
-        if (result.ExitCode != 0 || !File.Exists(PackagePath))
+        // The repository root packs both packages, as the README says.
+        var result = await DotnetRunner.RunAsync(TestData.RepositoryRoot, ["pack", "Qarion.Build.sln", "-c", "Release", "-o", Feed, $"-p:Version={Version}", "-nr:false"]);
+        if (result.ExitCode != 0 || !File.Exists(PackagePath) || !File.Exists(ClientPackagePath))
         {
             throw new InvalidOperationException("dotnet pack failed:\n" + result.Output);
         }
