@@ -79,9 +79,9 @@ internal sealed class ManifestFileContent : HttpContent
                     }
                 }
             }
-            catch (OperationCanceledException) when (checking.IsFaulted)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                // The check failed and stopped the sending; its error is raised just below.
+                // Only a failed check stops the sending from inside; its error is raised just below.
             }
 
             toCheck.Writer.TryComplete();
@@ -116,8 +116,9 @@ internal sealed class ManifestFileContent : HttpContent
                 free.TryWrite(buffer);
             }
         }
-        catch (DbtManifestException)
+        catch
         {
+            // Whatever stopped the check must stop the sending too, which would otherwise wait for buffers.
             await stop.CancelAsync().ConfigureAwait(false);
             throw;
         }

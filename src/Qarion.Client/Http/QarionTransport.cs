@@ -20,6 +20,8 @@ internal sealed class QarionTransport : IDisposable
         {
             // Timeouts are per attempt, enforced below, so they can be told apart from cancellation.
             Timeout = Timeout.InfiniteTimeSpan,
+            // Answers are small JSON; this only bounds what a misbehaving proxy can make us hold.
+            MaxResponseContentBufferSize = 64 * 1024 * 1024,
         };
         var version = typeof(QarionTransport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Qarion.Client", version.Split('+')[0]));
@@ -58,7 +60,8 @@ internal sealed class QarionTransport : IDisposable
             TimeSpan? wait;
             try
             {
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptTimeout.Token).ConfigureAwait(false);
+                // The whole answer is read within the attempt's timeout, so a server stalling mid-body times out too.
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptTimeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
