@@ -30,6 +30,32 @@ public sealed class QuickStartTests
         Assert.DoesNotContain(Process.GetProcessesByName("dotnet"), p => CommandLine(p).Contains("--url-file", StringComparison.Ordinal) && CommandLine(p).Contains("jaffle-shop/hubspot", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Ctrl_C_in_the_quick_start_stops_its_server()
+    {
+        var script = Path.Combine(TestData.RepositoryRoot, "samples", "quickstart.sh");
+        static bool OurServer(Process p) => CommandLine(p) is var c && c.Contains("--url-file", StringComparison.Ordinal) && c.Contains("jaffle-shop/hubspot", StringComparison.Ordinal);
+        var sawServer = false;
+
+        // setsid: the script leads its own process group, as in a terminal, where Ctrl+C reaches the whole group.
+        var result = await DotnetRunner.RunProgramAsync("setsid", TestData.RepositoryRoot, ["bash", script], whileRunning: async process =>
+        {
+            for (var i = 0; i < 1200 && !process.HasExited && !(sawServer = Process.GetProcessesByName("dotnet").Any(OurServer)); i++)
+            {
+                await Task.Delay(50);
+            }
+
+            using var interrupt = Process.Start("kill", ["-INT", "--", "-" + process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+            await interrupt.WaitForExitAsync();
+        });
+
+        Assert.True(sawServer, result.ToString());
+        Assert.Equal(130, result.ExitCode);
+        Assert.Contains("quickstart: interrupted", result.Output);
+        await Task.Delay(500);
+        Assert.DoesNotContain(Process.GetProcessesByName("dotnet"), OurServer);
+    }
+
     private static string CommandLine(Process process)
     {
         try
