@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 
 namespace Qarion.Client.Http;
 
@@ -71,7 +70,4 @@ internal static class RetryPolicy
         var jittered = exponential * (0.5 + Random.Shared.NextDouble());
         return TimeSpan.FromMilliseconds(Math.Min(jittered, maxDelay.TotalMilliseconds));
     }
-
-    public static RetryConditionHeaderValue? Describe(TimeSpan? wait) =>
-        wait is { } w ? new RetryConditionHeaderValue(w) : null;
 }

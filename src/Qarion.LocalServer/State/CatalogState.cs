@@ -41,7 +41,7 @@ public sealed class CatalogState
     /// <summary>The shape of the sync history: "page" (envelope), "items" or "array".</summary>
     public string SyncHistoryShape { get; set; } = "page";
 
-    public void AddSpace(string slug)
+    private void AddSpace(string slug)
     {
         lock (_gate)
         {
@@ -196,14 +196,6 @@ public sealed class CatalogState
         lock (_gate)
         {
             return _jobs.Where(j => j.Space == space).Reverse().ToList();
-        }
-    }
-
-    public ServerSyncJob? Job(string id)
-    {
-        lock (_gate)
-        {
-            return _jobs.FirstOrDefault(j => j.Id == id);
         }
     }
 
