@@ -122,7 +122,11 @@ public sealed class UploadMemoryTests
         var largeBytes = await AllocatedDuring(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, large, options));
 
         Assert.True(largeBytes - smallBytes < 16L * 1024 * 1024, $"8 MB upload allocated {smallBytes:N0} bytes, 128 MB upload {largeBytes:N0}");
-        Assert.Equal(TestData.Sha256(large), server.State.Uploads.Last().Sha256);
+        var expected = TestData.Sha256(large);
+        Assert.Equal(expected, server.State.Uploads.Last().Sha256);
+        var result = await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, large, options);
+        Assert.Equal(expected, result.Manifest!.Sha256);
+        Assert.Equal(new FileInfo(large).Length, result.Manifest.Bytes);
     }
 
     private static async Task<long> AllocatedDuring(Func<Task> action)
