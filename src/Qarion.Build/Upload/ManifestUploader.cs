@@ -45,19 +45,36 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
 
     private async Task<UploadOutcome> UploadAsync(FileInfo file, CancellationToken cancellationToken)
     {
-        var stamp = UploadStamp.Read(settings.StampFile);
-        if (!settings.ForceUpload && stamp is not null && stamp.Bytes == file.Length && stamp.SameTarget(settings)
-            && await UnchangedAsync(stamp, file, cancellationToken).ConfigureAwait(false))
+        // A stamp for this file's size and this URL, space and connector: the only one that can make the upload unnecessary.
+        var stamp = settings.ForceUpload ? null : UploadStamp.Read(settings.StampFile);
+        if (stamp is not null && (stamp.Bytes != file.Length || !stamp.SameTarget(settings)))
         {
-            log.Summary($"Qarion: {Display(file.FullName)} is unchanged since its upload ({stamp.UploadedAt:u}, sync job {stamp.SyncJobId}); skipped. Set QarionForceUpload=true to send it again.");
-            return new UploadOutcome(stamp.SyncJobId, null, Skipped: true);
+            stamp = null;
         }
 
+        if (stamp is not null && stamp.SameFileTime(file))
+        {
+            return Skip(file, stamp);
+        }
+
+        // A file up to the limit is read once here: checked, hashed for the stamp, then sent as is.
         DbtManifestInfo? checkedFirst = null;
         if (file.Length <= CheckFirstLimit)
         {
             checkedFirst = await DbtManifestReader.ReadFileAsync(file.FullName, computeSha256: true, cancellationToken).ConfigureAwait(false);
             WarnIfNewer(checkedFirst);
+        }
+
+        if (stamp is not null)
+        {
+            // Rewritten since (dbt rewrites it on every run): unchanged if the content is.
+            var sha256 = checkedFirst?.Sha256 ?? await Sha256Async(file.FullName, cancellationToken).ConfigureAwait(false);
+            if (sha256 == stamp.Sha256)
+            {
+                stamp = stamp with { LastWriteUtc = file.LastWriteTimeUtc };
+                stamp.Write(settings.StampFile!);
+                return Skip(file, stamp);
+            }
         }
 
         var key = environment(settings.ApiKeyEnvironmentVariable);
@@ -81,7 +98,7 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
 
         var (connectorId, connectorName) = await ConnectorResolver.ResolveAsync(client, settings, cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
-        // A file checked (and hashed) first is sent as is; a large one is checked and hashed while it is sent.
+        // A larger file is checked and hashed while it is sent, in the same single read.
         var sendChecked = checkedFirst is null;
         var result = await client.Connectors.UploadDbtManifestAsync(
             settings.Space, connectorId, file.FullName, new DbtManifestUploadOptions { CheckManifest = sendChecked, ComputeSha256 = sendChecked }, cancellationToken).ConfigureAwait(false);
@@ -144,21 +161,10 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
         }
     }
 
-    /// <summary>Unchanged if its size and time match; if only the time moved (dbt rewrote it), unchanged if the hash matches.</summary>
-    private async Task<bool> UnchangedAsync(UploadStamp stamp, FileInfo file, CancellationToken cancellationToken)
+    private UploadOutcome Skip(FileInfo file, UploadStamp stamp)
     {
-        if (stamp.SameFileTimes(file))
-        {
-            return true;
-        }
-
-        if (await Sha256Async(file.FullName, cancellationToken).ConfigureAwait(false) != stamp.Sha256)
-        {
-            return false;
-        }
-
-        (stamp with { LastWriteUtc = file.LastWriteTimeUtc }).Write(settings.StampFile!);
-        return true;
+        log.Summary($"Qarion: {Display(file.FullName)} is unchanged since its upload ({stamp.UploadedAt:u}, sync job {stamp.SyncJobId}); skipped. Set QarionForceUpload=true to send it again.");
+        return new UploadOutcome(stamp.SyncJobId, null, Skipped: true);
     }
 
     private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)

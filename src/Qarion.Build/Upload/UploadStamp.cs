@@ -17,8 +17,8 @@ internal sealed record UploadStamp(
     [property: JsonPropertyName("sync_job_id")] string? SyncJobId,
     [property: JsonPropertyName("uploaded_at")] DateTimeOffset UploadedAt)
 {
-    /// <summary>Same size and time as when it was uploaded: unchanged without reading it (as MSBuild's own incrementality assumes).</summary>
-    public bool SameFileTimes(FileInfo file) => Bytes == file.Length && LastWriteUtc == file.LastWriteTimeUtc;
+    /// <summary>Same time as when it was uploaded (size compared apart): unchanged without reading it, as MSBuild's own incrementality assumes.</summary>
+    public bool SameFileTime(FileInfo file) => LastWriteUtc == file.LastWriteTimeUtc;
 
     public bool SameTarget(UploadSettings settings) =>
         ApiUrl == settings.ApiUrl.AbsoluteUri && Space == settings.Space && Connector == settings.ConnectorKey;
