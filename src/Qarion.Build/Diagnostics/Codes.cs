@@ -6,6 +6,7 @@ namespace Qarion.Build.Diagnostics;
 /// </summary>
 internal static class Codes
 {
+    /// <summary>Also in build/Qarion.Build.targets as _QarionHelpBase, for the warnings raised there.</summary>
     public const string HelpBase = "https://github.com/qarion-build/Qarion.Build/blob/main/README.md#";
 
     // 1xxx: the manifest file. Always errors (a warning at most for a newer schema): they are build problems, not outages.
