@@ -202,21 +202,16 @@ public sealed class ConnectorsClient
     private static async Task<T?> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken)
         where T : class
     {
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
-        {
-            return null;
-        }
-
-        return Deserialize(bytes, type, response);
+        var bytes = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+        return bytes is null ? null : Deserialize(bytes, type, response);
     }
 
     /// <summary>A bare array, <c>{"items": [...]}</c> or a full page envelope: all are accepted (contract §6, §9.4).</summary>
     private static async Task<(List<T> Items, (int? Total, int? Page, int? Size) Envelope)> ReadListAsync<T>(
         HttpResponseMessage response, JsonTypeInfo<List<T>> type, CancellationToken cancellationToken)
     {
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        if (bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
+        var bytes = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+        if (bytes is null)
         {
             return ([], (null, null, null));
         }
@@ -233,6 +228,13 @@ public sealed class ConnectorsClient
         }
 
         throw Unexpected(response, $"a JSON {root.ValueKind} where a list (an array or {{\"items\": [...]}}) was expected");
+    }
+
+    /// <summary>The body, or null when it is empty: a 2xx may come without one (contract §9.2).</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        return bytes.AsSpan().Trim(" \t\r\n"u8).IsEmpty ? null : bytes;
     }
 
     private static int? Int(JsonElement root, string name) =>
