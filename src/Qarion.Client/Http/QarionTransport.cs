@@ -56,8 +56,8 @@ internal sealed class QarionTransport : IDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _settings.ApiKey);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
-            HttpResponseMessage response;
-            TimeSpan? wait;
+            HttpResponseMessage? response = null;
+            TimeSpan? wait = null;
             try
             {
                 // The whole answer is read within the attempt's timeout, so a server stalling mid-body times out too.
@@ -72,9 +72,6 @@ internal sealed class QarionTransport : IDisposable
                         $"(attempt {attempt}). Raise the request timeout for large files or slow links, or check that {_settings.BaseUrl} is reachable.",
                         new QarionErrorContext(null, null, null, method.Method, displayPath), ex);
                 }
-
-                await options.Delay(wait!.Value, cancellationToken).ConfigureAwait(false);
-                continue;
             }
             catch (HttpRequestException ex)
             {
@@ -95,26 +92,27 @@ internal sealed class QarionTransport : IDisposable
                         $"(attempt {attempt}). Check the URL, the network and any proxy.",
                         new QarionErrorContext(null, null, null, method.Method, displayPath), ex);
                 }
-
-                await options.Delay(wait!.Value, cancellationToken).ConfigureAwait(false);
-                continue;
             }
 
-            if (response.IsSuccessStatusCode)
+            if (response is not null)
             {
-                return response;
-            }
-
-            using (response)
-            {
-                var retryAfter = RetryPolicy.RetryAfter(response, DateTimeOffset.UtcNow);
-                if (!RetryPolicy.IsRetryableStatus(response, kind) || !CanRetry(attempt, clock, retryAfter, out wait))
+                if (response.IsSuccessStatusCode)
                 {
-                    throw await ErrorMapper.FromResponseAsync(
-                        response, method.Method, displayPath, _settings.ApiKey, attempt, uploadSize, cancellationToken).ConfigureAwait(false);
+                    return response;
+                }
+
+                using (response)
+                {
+                    var retryAfter = RetryPolicy.RetryAfter(response, DateTimeOffset.UtcNow);
+                    if (!RetryPolicy.IsRetryableStatus(response, kind) || !CanRetry(attempt, clock, retryAfter, out wait))
+                    {
+                        throw await ErrorMapper.FromResponseAsync(
+                            response, method.Method, displayPath, _settings.ApiKey, attempt, uploadSize, cancellationToken).ConfigureAwait(false);
+                    }
                 }
             }
 
+            // Every path that reaches here chose to retry, and how long to wait first.
             await options.Delay(wait!.Value, cancellationToken).ConfigureAwait(false);
         }
     }
