@@ -28,19 +28,8 @@ public sealed class TaskTests
         Assert.Single(server.Requests);
     }
 
-    public static TheoryData<string> RealManifests()
-    {
-        var data = new TheoryData<string>();
-        foreach (var (file, _, _) in TestData.Catalog())
-        {
-            data.Add(file);
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(RealManifests))]
+    [MemberData(nameof(ManifestTheories.ManifestFiles), MemberType = typeof(ManifestTheories))]
     public async Task Every_real_manifest_v1_to_v12_is_accepted_and_arrives_byte_identical(string file)
     {
         await using var server = await ServerHarness.StartAsync();

@@ -5,19 +5,8 @@ namespace Qarion.Client.Tests;
 
 public sealed class ManifestReaderTests
 {
-    public static TheoryData<string, int, string> Manifests()
-    {
-        var data = new TheoryData<string, int, string>();
-        foreach (var (file, nodes, schema) in TestData.Catalog())
-        {
-            data.Add(file, nodes, schema);
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Manifests))]
+    [MemberData(nameof(ManifestTheories.ManifestCatalog), MemberType = typeof(ManifestTheories))]
     public async Task Every_real_manifest_is_read_with_the_counts_its_provenance_gives(string file, int nodes, string schema)
     {
         var info = await DbtManifestReader.ReadFileAsync(TestData.Manifest(file), computeSha256: true);

@@ -7,19 +7,8 @@ namespace Qarion.Client.Tests;
 
 public sealed class UploadTests
 {
-    public static TheoryData<string> Manifests()
-    {
-        var data = new TheoryData<string>();
-        foreach (var (file, _, _) in TestData.Catalog())
-        {
-            data.Add(file);
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Manifests))]
+    [MemberData(nameof(ManifestTheories.ManifestFiles), MemberType = typeof(ManifestTheories))]
     public async Task Every_real_manifest_arrives_byte_identical_as_the_file_part(string file)
     {
         await using var server = await ServerHarness.StartAsync();
