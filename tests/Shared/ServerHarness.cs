@@ -33,20 +33,22 @@ public sealed class ServerHarness : IAsyncDisposable
         {
             ApiKey = Key,
             BaseUrl = Server.Url,
-            Delay = (wait, ct) =>
-            {
-                lock (Delays)
-                {
-                    Delays.Add(wait);
-                }
-
-                // Yield without sleeping, but still honour cancellation.
-                ct.ThrowIfCancellationRequested();
-                return Task.Delay(TimeSpan.FromMilliseconds(5), ct);
-            },
+            Delay = RecordDelay,
         };
         configure?.Invoke(options);
         return new QarionClient(options);
+    }
+
+    /// <summary>The client's wait between attempts and polls: recorded in <see cref="Delays"/>, not slept, still cancellable.</summary>
+    public Task RecordDelay(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        lock (Delays)
+        {
+            Delays.Add(wait);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken);
     }
 
     /// <summary>A connector made through the server's own state, so a test of one method does not lean on another.</summary>

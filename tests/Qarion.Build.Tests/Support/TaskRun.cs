@@ -18,15 +18,7 @@ public sealed class TaskRun
             ApiKeyEnvironmentVariable = "QARION_API_KEY",
             SyncPollSeconds = "0.02",
             GetEnvironmentVariable = name => Environment.GetValueOrDefault(name),
-            ConfigureClient = options => options.Delay = (wait, ct) =>
-            {
-                lock (Delays)
-                {
-                    Delays.Add(wait);
-                }
-
-                return System.Threading.Tasks.Task.Delay(5, ct);
-            },
+            ConfigureClient = options => options.Delay = server.RecordDelay,
         };
     }
 
@@ -38,7 +30,8 @@ public sealed class TaskRun
 
     public Dictionary<string, string?> Environment { get; }
 
-    public List<TimeSpan> Delays { get; } = [];
+    /// <summary>The waits the client asked for, recorded by the server harness.</summary>
+    public List<TimeSpan> Delays => Server.Delays;
 
     public bool Execute()
     {
