@@ -1,4 +1,3 @@
-using System.Security;
 using Qarion.Tests.Shared;
 
 namespace Qarion.Build.Tests.Support;
@@ -52,7 +51,7 @@ public sealed class ConsumerProject
         var frameworks = TargetFrameworks.Contains(';')
             ? $"<TargetFrameworks>{TargetFrameworks}</TargetFrameworks>"
             : $"<TargetFramework>{TargetFrameworks}</TargetFramework>";
-        var properties = string.Concat(Properties.Select(p => $"    <{p.Key}>{SecurityElement.Escape(p.Value)}</{p.Key}>\n"));
+        var properties = Isolation.PropertiesXml(Properties);
         File.WriteAllText(ProjectPath, $"""
             <Project Sdk="Microsoft.Build.NoTargets/3.7.0">
               <PropertyGroup>
@@ -78,9 +77,7 @@ public sealed class ConsumerProject
 
     private static void WriteRootFiles(PackageFixture package, string root)
     {
-        File.WriteAllText(Path.Combine(root, "Directory.Build.props"), "<Project />");
-        File.WriteAllText(Path.Combine(root, "Directory.Build.targets"), "<Project />");
-        File.WriteAllText(Path.Combine(root, "Directory.Packages.props"), "<Project />");
+        Isolation.WriteEmptyDirectoryFiles(root);
         File.WriteAllText(Path.Combine(root, "NuGet.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>

@@ -1,4 +1,3 @@
-using System.Security;
 using Qarion.Tests.Shared;
 
 namespace Qarion.Build.Tests.Support;
@@ -12,8 +11,7 @@ public sealed class TargetsProject
     public TargetsProject(string prefix)
     {
         Directory = TestData.TempDirectory(prefix);
-        File.WriteAllText(Path.Combine(Directory, "Directory.Build.props"), "<Project />");
-        File.WriteAllText(Path.Combine(Directory, "Directory.Build.targets"), "<Project />");
+        Isolation.WriteEmptyDirectoryFiles(Directory);
     }
 
     public string Directory { get; }
@@ -36,7 +34,7 @@ public sealed class TargetsProject
     {
         var build = Path.Combine(TestData.RepositoryRoot, "build");
         var tasks = Path.Combine(AppContext.BaseDirectory, "Qarion.Build.dll");
-        var properties = string.Concat(Properties.Select(p => $"    <{p.Key}>{SecurityElement.Escape(p.Value)}</{p.Key}>\n"));
+        var properties = Isolation.PropertiesXml(Properties);
         var project = Path.Combine(Directory, "dbt.proj");
         File.WriteAllText(project, $"""
             <Project>
