@@ -147,10 +147,7 @@ public sealed class TaskTests
         Assert.False(run.Execute());
 
         Assert.Equal("QRN1003", run.ErrorCode);
-        for (var i = 0; i < 300 && server.Requests.Count == 0; i++)
-        {
-            await Task.Delay(10);
-        }
+        await server.WaitForARecordedRequestAsync();
 
         Assert.Empty(server.State.Uploads);
         Assert.Empty(server.State.Jobs(ServerHarness.Space));

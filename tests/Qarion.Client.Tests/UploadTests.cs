@@ -77,10 +77,7 @@ public sealed class UploadTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, cancel.Token));
 
-        for (var i = 0; i < 500 && server.Requests.Count == 0; i++)
-        {
-            await Task.Delay(10);
-        }
+        await server.WaitForARecordedRequestAsync();
 
         Assert.NotEqual(202, Assert.Single(server.Requests).Status);
         Assert.Empty(server.State.Uploads);

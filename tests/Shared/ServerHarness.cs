@@ -57,5 +57,14 @@ public sealed class ServerHarness : IAsyncDisposable
 
     public IReadOnlyList<RecordedRequest> Requests => State.Requests;
 
+    /// <summary>An aborted request is recorded only once the server has noticed the abort: wait for that (5 s at most).</summary>
+    public async Task WaitForARecordedRequestAsync()
+    {
+        for (var i = 0; i < 500 && Requests.Count == 0; i++)
+        {
+            await Task.Delay(10);
+        }
+    }
+
     public ValueTask DisposeAsync() => Server.DisposeAsync();
 }
