@@ -1,14 +1,17 @@
 namespace Qarion.Tests.Shared;
 
-/// <summary>Where the real dbt manifests are: ../shared/data beside the repository (or QARION_TEST_DATA).</summary>
+/// <summary>
+/// The real dbt manifests the tests use, kept in the repository (tests/data/dbt-manifests, with their
+/// provenance), and the scratch folders tests write to, removed when the test run ends.
+/// </summary>
 public static class TestData
 {
     public static string RepositoryRoot { get; } = FindRoot();
 
-    public static string ManifestsDirectory { get; } =
-        Environment.GetEnvironmentVariable("QARION_TEST_DATA") is { Length: > 0 } dir
-            ? dir
-            : Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "data", "dbt-manifests"));
+    public static string ManifestsDirectory { get; } = Path.Combine(RepositoryRoot, "tests", "data", "dbt-manifests");
+
+    /// <summary>This test process's scratch root; everything under it is deleted when the process exits.</summary>
+    public static string RunDirectory { get; } = CreateRunDirectory();
 
     public static string Manifest(string name) => Path.Combine(ManifestsDirectory, name);
 
@@ -37,9 +40,75 @@ public static class TestData
 
     public static string TempDirectory(string prefix)
     {
-        var path = Path.Combine(Path.GetTempPath(), "qarion-tests", $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)]);
+        var path = Path.Combine(RunDirectory, $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)]);
         Directory.CreateDirectory(path);
         return path;
+    }
+
+    private static string CreateRunDirectory()
+    {
+        var parent = Path.Combine(Path.GetTempPath(), "qarion-tests");
+        RemoveAbandonedRuns(parent);
+        var path = Path.Combine(parent, $"run-{Environment.ProcessId}-{Guid.NewGuid():N}"[..24]);
+        Directory.CreateDirectory(path);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(path);
+        return path;
+    }
+
+    /// <summary>Runs killed before they could clean up (their process is gone) are removed by the next run.</summary>
+    private static void RemoveAbandonedRuns(string parent)
+    {
+        if (!Directory.Exists(parent))
+        {
+            return;
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories(parent))
+        {
+            var parts = Path.GetFileName(dir).Split('-');
+            var alive = parts.Length >= 3 && parts[0] == "run" && int.TryParse(parts[1], out var pid) && IsAlive(pid);
+            if (!alive)
+            {
+                TryDelete(dir);
+            }
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    public static void TryDelete(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                foreach (var entry in new DirectoryInfo(path).EnumerateFileSystemInfos("*", SearchOption.AllDirectories))
+                {
+                    // A test may have made something read-only (a stamp folder, say); deletion must still work.
+                    if (entry is DirectoryInfo && entry.LinkTarget is null && !OperatingSystem.IsWindows())
+                    {
+                        File.SetUnixFileMode(entry.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                    }
+                }
+
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: the next run removes what is left (RemoveAbandonedRuns).
+        }
     }
 
     private static string FindRoot()
