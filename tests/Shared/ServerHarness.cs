@@ -57,10 +57,15 @@ public sealed class ServerHarness : IAsyncDisposable
 
     public IReadOnlyList<RecordedRequest> Requests => State.Requests;
 
-    /// <summary>An aborted request is recorded only once the server has noticed the abort: wait for that (5 s at most).</summary>
-    public async Task WaitForARecordedRequestAsync()
+    /// <summary>An aborted request is recorded only once the server has noticed the abort: wait for that (10 s at most).</summary>
+    public Task WaitForARecordedRequestAsync(int count = 1) => WaitUntilAsync(() => Requests.Count >= count);
+
+    /// <summary>The server records an upload that broke off once it has noticed: wait for that (10 s at most).</summary>
+    public Task WaitForAbortedUploadAsync() => WaitUntilAsync(() => State.AbortedUploads.Count > 0);
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
     {
-        for (var i = 0; i < 500 && Requests.Count == 0; i++)
+        for (var i = 0; i < 1000 && !condition(); i++)
         {
             await Task.Delay(10);
         }

@@ -33,6 +33,7 @@ internal static class ManifestUpload
             return MissingFile("The body must be multipart/form-data with a part named 'file'.");
         }
 
+        var received = new Progress();
         try
         {
             var reader = new MultipartReader(boundary, http.Request.Body);
@@ -44,7 +45,7 @@ internal static class ManifestUpload
                     continue;
                 }
 
-                var (bytes, sha, manifest, problem) = await ReadPartAsync(section.Body, http.RequestAborted);
+                var (bytes, sha, manifest, problem) = await ReadPartAsync(section.Body, received, http.RequestAborted);
                 // Drain the rest of the body so a truncated request is seen as one.
                 while (await reader.ReadNextSectionAsync(http.RequestAborted) is not null)
                 {
@@ -65,6 +66,7 @@ internal static class ManifestUpload
         catch (Exception ex) when (ex is IOException or OperationCanceledException or BadHttpRequestException or InvalidDataException)
         {
             // The client went away mid-body (or sent a broken multipart): nothing was received whole.
+            state.RecordAbortedUpload(new AbortedUpload(slug, id, received.Bytes));
             return http.RequestAborted.IsCancellationRequested
                 ? Results.Empty
                 : ApiEndpoints.Detail(400, $"The multipart body could not be read: {ex.Message}");
@@ -73,7 +75,14 @@ internal static class ManifestUpload
         return MissingFile("No part named 'file' in the multipart body.");
     }
 
-    private static async Task<(long Bytes, string Sha256, DbtManifestInfo? Manifest, string? Problem)> ReadPartAsync(Stream body, CancellationToken cancellationToken)
+    /// <summary>Bytes of the file part read so far, kept when the body breaks off.</summary>
+    private sealed class Progress
+    {
+        public long Bytes;
+    }
+
+    private static async Task<(long Bytes, string Sha256, DbtManifestInfo? Manifest, string? Problem)> ReadPartAsync(
+        Stream body, Progress received, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var manifest = new DbtManifestReader();
@@ -86,6 +95,7 @@ internal static class ManifestUpload
             while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
             {
                 bytes += read;
+                received.Bytes = bytes;
                 hash.AppendData(buffer, 0, read);
                 if (problem is null)
                 {
@@ -118,7 +128,7 @@ internal static class ManifestUpload
             }
         }
 
-        return (bytes, Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant(), info, problem);
+        return (bytes, Sha256.Hex(hash), info, problem);
     }
 
     private static IResult MissingFile(string message) => Results.Json(

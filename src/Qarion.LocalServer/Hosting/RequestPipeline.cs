@@ -105,6 +105,12 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
 
     private static async Task<bool> ApplyAsync(Fault fault, HttpContext context)
     {
+        fault.Reached?.TrySetResult();
+        if (fault.HoldUntil is { } hold)
+        {
+            await hold.Task.WaitAsync(context.RequestAborted);
+        }
+
         if (fault.LatencyMs > 0)
         {
             await Task.Delay(fault.LatencyMs, context.RequestAborted);
@@ -141,6 +147,12 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
             case "echo":
                 // Some proxies' debug pages echo the request headers, the key among them.
                 await Problem(context, fault.Status, $"Rejected request with headers: Authorization: {context.Request.Headers.Authorization}");
+                break;
+            case "echo-text":
+                context.Response.StatusCode = fault.Status;
+                context.Response.ContentType = "text/plain";
+                await context.Response.WriteAsync(
+                    "Request headers:\n" + string.Join("\n", context.Request.Headers.Select(h => $"{h.Key}: {h.Value}")) + "\n");
                 break;
             case "empty":
                 context.Response.StatusCode = fault.Status;

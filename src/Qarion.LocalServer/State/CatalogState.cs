@@ -240,6 +240,28 @@ public sealed class CatalogState
         }
     }
 
+    private readonly List<AbortedUpload> _aborted = [];
+
+    public void RecordAbortedUpload(AbortedUpload upload)
+    {
+        lock (_gate)
+        {
+            _aborted.Add(upload);
+        }
+    }
+
+    /// <summary>Uploads that ended before the file part was complete, with the bytes that did arrive.</summary>
+    public IReadOnlyList<AbortedUpload> AbortedUploads
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _aborted.ToList();
+            }
+        }
+    }
+
     private int _started;
 
     /// <summary>API requests that have begun (recorded ones have also ended): lets a test act while one is in flight.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Qarion.LocalServer.State;
 
 /// <summary>A failure to inject into the next matching requests.</summary>
@@ -12,7 +14,11 @@ public sealed record Fault
     /// <summary>Retry-After header value, sent as given (seconds or an HTTP date).</summary>
     public string? RetryAfter { get; init; }
 
-    /// <summary>"json" (a detail message), "html" (a proxy's page), "text", "echo" (the request's Authorization header in the detail) or "empty".</summary>
+    /// <summary>
+    /// "json" (a detail message), "html" (a proxy's page), "text", "echo" (the request's Authorization
+    /// header in a JSON detail), "echo-text" (the request's headers as plain text, as a debugging proxy
+    /// shows them) or "empty".
+    /// </summary>
     public string Body { get; init; } = "json";
 
     /// <summary>A delay before answering (or before passing the request on).</summary>
@@ -23,6 +29,17 @@ public sealed record Fault
 
     /// <summary>Only requests whose path contains this.</summary>
     public string? PathContains { get; init; }
+
+    /// <summary>
+    /// In-process tests only: the request is held here, before anything else happens to it, until the
+    /// test completes this (so a test acts "while the server is busy" by a condition, not a sleep).
+    /// </summary>
+    [JsonIgnore]
+    public TaskCompletionSource? HoldUntil { get; init; }
+
+    /// <summary>In-process tests only: completed when a request reaches this fault.</summary>
+    [JsonIgnore]
+    public TaskCompletionSource? Reached { get; init; }
 }
 
 /// <summary>Faults queued by tests (or POST /_local/faults), consumed in order.</summary>

@@ -10,6 +10,12 @@ public sealed record ReceivedUpload(
     string Space, string ConnectorId, string FieldName, string? FileName, string? ContentType,
     long Bytes, string Sha256, string? JobId, string? Problem);
 
+/// <summary>
+/// An upload that did not arrive whole (the client stopped it, or the connection dropped): how much of
+/// the file part the server had received, so tests can prove a bad file never arrived complete.
+/// </summary>
+public sealed record AbortedUpload(string Space, string ConnectorId, long BytesReceived);
+
 /// <summary>One API request, for tests to assert what the server received.</summary>
 public sealed record RecordedRequest(string Method, string Path, int Status, bool HadAuthorization, string? UserAgent, DateTimeOffset At);
 
