@@ -95,19 +95,14 @@ public sealed class ConnectorsClient
         string spaceSlug, string connectorId, string filePath, DbtManifestUploadOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var file = new FileInfo(Path.GetFullPath(filePath));
-        if (!file.Exists)
-        {
-            throw new FileNotFoundException(
-                $"The dbt manifest {file.FullName} does not exist. Run `dbt build` or `dbt parse` to produce it, or give the right path.",
-                file.FullName);
-        }
-
+        // Before any request: a missing file (FileNotFoundException, as the Python SDK), a directory, a link to nothing.
+        var file = ManifestFile.Find(filePath);
         var path = One(spaceSlug, connectorId) + "/dbt-manifest";
         ManifestFileContent? sent = null;
         HttpContent Body()
         {
-            sent = new ManifestFileContent(file.FullName, file.Length, options.CheckManifest ? new DbtManifestReader(options.ComputeSha256) : null);
+            var reader = options.CheckManifest ? new DbtManifestReader(options.ComputeSha256) : null;
+            sent = new ManifestFileContent(file, reader, options.ExpectedSha256?.ToLowerInvariant());
             sent.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             var multipart = new MultipartFormDataContent { { sent, "file", "manifest.json" } };
             return multipart;
@@ -199,7 +194,7 @@ public sealed class ConnectorsClient
         return content;
     }
 
-    private static async Task<T?> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    private async Task<T?> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken)
         where T : class
     {
         var bytes = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
@@ -207,7 +202,7 @@ public sealed class ConnectorsClient
     }
 
     /// <summary>A bare array, <c>{"items": [...]}</c> or a full page envelope: all are accepted (contract §6, §9.4).</summary>
-    private static async Task<(List<T> Items, (int? Total, int? Page, int? Size) Envelope)> ReadListAsync<T>(
+    private async Task<(List<T> Items, (int? Total, int? Page, int? Size) Envelope)> ReadListAsync<T>(
         HttpResponseMessage response, JsonTypeInfo<List<T>> type, CancellationToken cancellationToken)
     {
         var bytes = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
@@ -240,7 +235,7 @@ public sealed class ConnectorsClient
     private static int? Int(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : null;
 
-    private static T? Deserialize<T>(byte[] bytes, JsonTypeInfo<T> type, HttpResponseMessage response)
+    private T? Deserialize<T>(byte[] bytes, JsonTypeInfo<T> type, HttpResponseMessage response)
     {
         try
         {
@@ -248,17 +243,19 @@ public sealed class ConnectorsClient
         }
         catch (JsonException ex)
         {
-            var start = Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 200)).ReplaceLineEndings(" ");
+            // Scrubbed before it is cut, so no part of an echoed key survives at the cut.
+            var text = _transport.Scrubber.Scrub(Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 16 * 1024)));
+            var start = text[..Math.Min(text.Length, 200)].ReplaceLineEndings(" ");
             throw Unexpected(response, $"a body that could not be read as JSON ({ex.Message}); it starts: {start}");
         }
     }
 
-    private static QarionException Unexpected(HttpResponseMessage response, string what)
+    private QarionException Unexpected(HttpResponseMessage response, string what)
     {
         var request = response.RequestMessage;
         var path = request?.RequestUri?.AbsolutePath;
         return new QarionException(
-            $"{request?.Method} {path} answered {(int)response.StatusCode} with {what}. A proxy may have answered instead of Qarion, or the API changed.",
+            _transport.Scrubber.Scrub($"{request?.Method} {path} answered {(int)response.StatusCode} with {what}. A proxy may have answered instead of Qarion, or the API changed."),
             new QarionErrorContext(response.StatusCode, null, null, request?.Method.Method, path));
     }
 

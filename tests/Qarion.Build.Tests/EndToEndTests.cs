@@ -12,16 +12,10 @@ public sealed class EndToEndTests(PackageFixture package)
 {
     private static readonly string Jaffle = TestData.Manifest("jaffle-shop-dbt-1.10.manifest.json");
 
-    /// <summary>What CI looks like: CI=true and the key in the documented variable.</summary>
-    private static Dictionary<string, string?> Ci(string? key = ServerHarness.Key) => new() { ["CI"] = "true", ["QARION_API_KEY"] = key };
+    private static Dictionary<string, string?> Ci(string? key = ServerHarness.Key) => ConsumerProject.Ci(key);
 
-    private ConsumerProject Project(ServerHarness server, string name = "jaffle_shop", string? root = null)
-    {
-        var project = new ConsumerProject(package, root ?? ConsumerProject.NewRoot("e2e"), name).WithManifest(Jaffle);
-        project.Properties["QarionSpace"] = ServerHarness.Space;
-        project.Properties["QarionApiUrl"] = server.Server.Url.ToString();
-        return project;
-    }
+    private ConsumerProject Project(ServerHarness server, string name = "jaffle_shop", string? root = null) =>
+        ConsumerProject.For(package, server, "e2e", name, root);
 
     private static void AssertSucceeded(ProcessResult result)
     {

@@ -8,14 +8,19 @@ namespace Qarion.Tests.Shared;
 /// </summary>
 public static class ManifestGenerator
 {
-    public static long Write(string path, long targetBytes, string schemaVersion = "https://schemas.getdbt.com/dbt/manifest/v12.json")
+    public const string RunResultsSchema = "https://schemas.getdbt.com/dbt/run-results/v6.json";
+
+    /// <param name="metadataFirst">Where dbt itself writes it; by default it comes last, so readers cannot lean on key order.</param>
+    public static long Write(string path, long targetBytes, string schemaVersion = "https://schemas.getdbt.com/dbt/manifest/v12.json", bool metadataFirst = false)
     {
         var node = SampleNode();
+        var metadata = $"\"metadata\": {{\"dbt_schema_version\": \"{schemaVersion}\", \"dbt_version\": \"1.10.13\"}}";
         using var output = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
         using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 20);
-        writer.Write("{\"nodes\": {");
+        var opening = metadataFirst ? "{" + metadata + ", \"nodes\": {" : "{\"nodes\": {";
+        writer.Write(opening);
         var nodeBytes = Encoding.UTF8.GetByteCount(node);
-        long written = 11;
+        long written = opening.Length;
         long count = 0;
         while (written + nodeBytes + 200 < targetBytes)
         {
@@ -26,8 +31,7 @@ public static class ManifestGenerator
             count++;
         }
 
-        // Metadata last on purpose: readers must not assume key order.
-        writer.Write($"}}, \"sources\": {{}}, \"metadata\": {{\"dbt_schema_version\": \"{schemaVersion}\", \"dbt_version\": \"1.10.13\"}}}}");
+        writer.Write(metadataFirst ? "}, \"sources\": {}}" : $"}}, \"sources\": {{}}, {metadata}}}");
         return count;
     }
 

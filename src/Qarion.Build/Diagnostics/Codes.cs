@@ -16,6 +16,7 @@ internal static class Codes
     public const string NotAManifest = "QRN1004";
     public const string NewerSchema = "QRN1005";
     public const string ManifestUnreadable = "QRN1006";
+    public const string ManifestChanged = "QRN1007";
 
     // 11xx: configuration. Always errors.
     public const string SpaceMissing = "QRN1101";
@@ -23,6 +24,7 @@ internal static class Codes
     public const string ApiKeyMissing = "QRN1103";
     public const string BadApiUrl = "QRN1104";
     public const string BadNumber = "QRN1105";
+    public const string ApiKeyMalformed = "QRN1106";
 
     // 2xxx: the service. Errors, or warnings with QarionAllowFailure=true.
     public const string Unauthorized = "QRN2001";
@@ -42,6 +44,7 @@ internal static class Codes
     // 3xxx: the build setup. Warnings.
     public const string HookTargetDidNotRun = "QRN3001";
     public const string UnsupportedMSBuild = "QRN3002";
+    public const string StampNotWritten = "QRN3003";
 
     public static string HelpLink(string code) => HelpBase + code.ToLowerInvariant();
 }

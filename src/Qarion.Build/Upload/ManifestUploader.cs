@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Qarion.Build.Diagnostics;
 using Qarion.Client;
+using Qarion.Client.Http;
 using Qarion.Client.Manifests;
 
 namespace Qarion.Build.Upload;
@@ -27,14 +28,9 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
 
     public async Task<UploadOutcome> RunAsync(CancellationToken cancellationToken)
     {
-        var file = new FileInfo(settings.ManifestPath);
-        if (!file.Exists)
-        {
-            throw FailureMapper.Missing(settings.ManifestPath);
-        }
-
         try
         {
+            var file = ManifestFile.Find(settings.ManifestPath);
             return await UploadAsync(file, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not UploadFailure and not OperationCanceledException)
@@ -43,7 +39,7 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
         }
     }
 
-    private async Task<UploadOutcome> UploadAsync(FileInfo file, CancellationToken cancellationToken)
+    private async Task<UploadOutcome> UploadAsync(ManifestFile file, CancellationToken cancellationToken)
     {
         // A stamp for this file's size and this URL, space and connector: the only one that can make the upload unnecessary.
         var stamp = settings.ForceUpload ? null : UploadStamp.Read(settings.StampFile);
@@ -52,37 +48,89 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
             stamp = null;
         }
 
-        if (stamp is not null && stamp.SameFileTime(file))
-        {
-            return Skip(file, stamp);
-        }
-
-        // A file up to the limit is read once here: checked, hashed for the stamp, then sent as is.
+        // A file up to the limit is read once here: checked and hashed. What is sent is verified against that hash.
         DbtManifestInfo? checkedFirst = null;
-        if (file.Length <= CheckFirstLimit)
+        if (file.Length <= CheckFirstLimit && (stamp is null || !stamp.SameFileTime(file.LastWriteUtc)))
         {
-            checkedFirst = await DbtManifestReader.ReadFileAsync(file.FullName, computeSha256: true, cancellationToken).ConfigureAwait(false);
+            checkedFirst = await DbtManifestReader.ReadFileAsync(file.Path, computeSha256: true, cancellationToken).ConfigureAwait(false);
             WarnIfNewer(checkedFirst);
         }
 
-        if (stamp is not null)
+        var rewritten = stamp is not null && !stamp.SameFileTime(file.LastWriteUtc);
+        if (rewritten)
         {
             // Rewritten since (dbt rewrites it on every run): unchanged if the content is.
-            var sha256 = checkedFirst?.Sha256 ?? await Sha256Async(file.FullName, cancellationToken).ConfigureAwait(false);
-            if (sha256 == stamp.Sha256)
-            {
-                stamp = stamp with { LastWriteUtc = file.LastWriteTimeUtc };
-                stamp.Write(settings.StampFile!);
-                return Skip(file, stamp);
-            }
+            var sha256 = checkedFirst?.Sha256 ?? await Sha256Async(file.Path, cancellationToken).ConfigureAwait(false);
+            stamp = sha256 == stamp!.Sha256 ? stamp with { LastWriteUtc = file.LastWriteUtc } : null;
         }
 
-        var key = environment(settings.ApiKeyEnvironmentVariable);
-        if (string.IsNullOrWhiteSpace(key))
+        if (stamp is not null && settings.ConnectorId is not null)
+        {
+            return Skip(file, stamp, rewritten);
+        }
+
+        using var client = CreateClient();
+        var (connectorId, connectorName) = await ConnectorResolver.ResolveAsync(client, settings, cancellationToken).ConfigureAwait(false);
+        log.Detail($"Qarion: connector {(connectorName == connectorId ? connectorId : $"'{connectorName}'")} is {connectorId} in space '{settings.Space}'.");
+        if (stamp is not null)
+        {
+            // By name: the same name may now be another connector (deleted and created again), which has not got the manifest.
+            if (stamp.ConnectorId == connectorId)
+            {
+                return Skip(file, stamp, rewritten);
+            }
+
+            log.Detail($"Qarion: the last upload went to connector id {stamp.ConnectorId ?? "(not recorded)"}; '{connectorName}' is {connectorId} now, so the manifest is sent again.");
+        }
+
+        var clock = Stopwatch.StartNew();
+        // A small file was checked above and is sent only if its bytes still hash the same; a larger one
+        // is checked while it is read for sending, ahead of the network, and hashed in the same pass.
+        var sendChecked = checkedFirst is null;
+        var result = await client.Connectors.UploadDbtManifestAsync(
+            settings.Space, connectorId, file.Path,
+            new DbtManifestUploadOptions { CheckManifest = sendChecked, ComputeSha256 = sendChecked, ExpectedSha256 = checkedFirst?.Sha256 },
+            cancellationToken).ConfigureAwait(false);
+        clock.Stop();
+        var manifest = checkedFirst ?? result.Manifest!;
+        if (sendChecked)
+        {
+            WarnIfNewer(manifest);
+        }
+
+        var connector = connectorName == connectorId ? connectorId : $"'{connectorName}' ({connectorId})";
+        log.Summary(string.Create(CultureInfo.InvariantCulture,
+            $"Qarion: uploaded {Display(file.Path)} ({Size(manifest.Bytes)}, manifest schema v{manifest.SchemaVersion}, dbt {manifest.DbtVersion ?? "?"}, {manifest.Nodes} nodes) " +
+            $"to space '{settings.Space}', connector {connector}: sync job {result.Job.Id ?? "(no id returned)"} " +
+            $"in {clock.Elapsed.TotalSeconds:0.00} s ({Size((long)(manifest.Bytes / Math.Max(clock.Elapsed.TotalSeconds, 0.001)))}/s)."));
+
+        string? status = null;
+        if (settings.WaitForSync)
+        {
+            status = await WaitAsync(client, result.Job, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Exactly what the server received: the hash of the sent bytes, and the time the file had before it was read.
+        WriteStamp(new UploadStamp(manifest.Sha256!, manifest.Bytes, file.LastWriteUtc, settings.ApiUrl.AbsoluteUri, settings.Space,
+            settings.ConnectorKey, connectorId, result.Job.Id, DateTimeOffset.UtcNow));
+        return new UploadOutcome(result.Job.Id, status, Skipped: false);
+    }
+
+    private QarionClient CreateClient()
+    {
+        var variable = settings.ApiKeyEnvironmentVariable;
+        var key = environment(variable)?.Trim();
+        if (string.IsNullOrEmpty(key))
         {
             throw UploadFailure.Config(Codes.ApiKeyMissing,
-                $"The environment variable {settings.ApiKeyEnvironmentVariable} (QarionApiKeyEnvironmentVariable) is not set or empty, so there is no Qarion API key. " +
+                $"The environment variable {variable} (QarionApiKeyEnvironmentVariable) is not set or empty, so there is no Qarion API key. " +
                 "In CI, map a secret into it; locally, export it in your shell. The key is never read from an MSBuild property.");
+        }
+
+        if (ApiKeyFormat.Problem(key) is { } problem)
+        {
+            throw UploadFailure.Config(Codes.ApiKeyMalformed,
+                $"The API key in the environment variable {variable} (QarionApiKeyEnvironmentVariable) {problem}. Store the key again as the secret behind {variable}; nothing was sent.");
         }
 
         var options = new QarionClientOptions
@@ -94,41 +142,28 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
             UserAgent = "Qarion.Build/" + typeof(ManifestUploader).Assembly.GetName().Version?.ToString(3),
         };
         ConfigureClient?.Invoke(options);
-        using var client = new QarionClient(options);
+        return new QarionClient(options);
+    }
 
-        var (connectorId, connectorName) = await ConnectorResolver.ResolveAsync(client, settings, cancellationToken).ConfigureAwait(false);
-        var clock = Stopwatch.StartNew();
-        // A larger file is checked and hashed while it is sent, in the same single read.
-        var sendChecked = checkedFirst is null;
-        var result = await client.Connectors.UploadDbtManifestAsync(
-            settings.Space, connectorId, file.FullName, new DbtManifestUploadOptions { CheckManifest = sendChecked, ComputeSha256 = sendChecked }, cancellationToken).ConfigureAwait(false);
-        clock.Stop();
-        var manifest = checkedFirst ?? result.Manifest!;
-        if (sendChecked)
+    /// <summary>A stamp that cannot be written costs the next build an upload; it never undoes this one.</summary>
+    private void WriteStamp(UploadStamp stamp)
+    {
+        if (settings.StampFile is not { } path)
         {
-            WarnIfNewer(manifest);
+            return;
         }
 
-        var connector = connectorName == connectorId ? connectorId : $"'{connectorName}' ({connectorId})";
-        log.Summary(string.Create(CultureInfo.InvariantCulture,
-            $"Qarion: uploaded {Display(file.FullName)} ({Size(manifest.Bytes)}, manifest schema v{manifest.SchemaVersion}, dbt {manifest.DbtVersion ?? "?"}, {manifest.Nodes} nodes) " +
-            $"to space '{settings.Space}', connector {connector}: sync job {result.Job.Id ?? "(no id returned)"} " +
-            $"in {clock.Elapsed.TotalSeconds:0.00} s ({Size((long)(manifest.Bytes / Math.Max(clock.Elapsed.TotalSeconds, 0.001)))}/s)."));
-
-        string? status = null;
-        if (settings.WaitForSync)
+        try
         {
-            status = await WaitAsync(client, result.Job, cancellationToken).ConfigureAwait(false);
+            stamp.Write(path);
         }
-
-        if (settings.StampFile is { } stampFile)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            file.Refresh();
-            new UploadStamp(manifest.Sha256!, manifest.Bytes, file.LastWriteTimeUtc, settings.ApiUrl.AbsoluteUri, settings.Space, settings.ConnectorKey, result.Job.Id, DateTimeOffset.UtcNow)
-                .Write(stampFile);
+            log.Warning(Codes.StampNotWritten,
+                $"Qarion: the upload stamp {path} could not be written ({ex.Message}). The upload itself stands; the next build cannot tell that this manifest was sent and will upload it again. " +
+                "Make the project's obj/ folder writable (and remove anything else named upload.stamp there).",
+                path);
         }
-
-        return new UploadOutcome(result.Job.Id, status, Skipped: false);
     }
 
     private async Task<string> WaitAsync(QarionClient client, SyncJob job, CancellationToken cancellationToken)
@@ -161,9 +196,14 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
         }
     }
 
-    private UploadOutcome Skip(FileInfo file, UploadStamp stamp)
+    private UploadOutcome Skip(ManifestFile file, UploadStamp stamp, bool rewritten)
     {
-        log.Summary($"Qarion: {Display(file.FullName)} is unchanged since its upload ({stamp.UploadedAt:u}, sync job {stamp.SyncJobId}); skipped. Set QarionForceUpload=true to send it again.");
+        if (rewritten)
+        {
+            WriteStamp(stamp);
+        }
+
+        log.Summary($"Qarion: {Display(file.Path)} is unchanged since its upload ({stamp.UploadedAt:u}, sync job {stamp.SyncJobId}); skipped. Set QarionForceUpload=true to send it again.");
         return new UploadOutcome(stamp.SyncJobId, null, Skipped: true);
     }
 

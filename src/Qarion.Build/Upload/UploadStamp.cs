@@ -14,11 +14,12 @@ internal sealed record UploadStamp(
     [property: JsonPropertyName("api_url")] string ApiUrl,
     [property: JsonPropertyName("space")] string Space,
     [property: JsonPropertyName("connector")] string Connector,
+    [property: JsonPropertyName("connector_id")] string? ConnectorId,
     [property: JsonPropertyName("sync_job_id")] string? SyncJobId,
     [property: JsonPropertyName("uploaded_at")] DateTimeOffset UploadedAt)
 {
     /// <summary>Same time as when it was uploaded (size compared apart): unchanged without reading it, as MSBuild's own incrementality assumes.</summary>
-    public bool SameFileTime(FileInfo file) => LastWriteUtc == file.LastWriteTimeUtc;
+    public bool SameFileTime(DateTime lastWriteUtc) => LastWriteUtc == lastWriteUtc;
 
     public bool SameTarget(UploadSettings settings) =>
         ApiUrl == settings.ApiUrl.AbsoluteUri && Space == settings.Space && Connector == settings.ConnectorKey;
@@ -41,10 +42,23 @@ internal sealed record UploadStamp(
         }
     }
 
+    /// <summary>Written whole or not at all (a temporary file moved over the old one), so a stamp is never half a stamp.</summary>
     public void Write(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(this, StampJson.Default.UploadStamp));
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(this, StampJson.Default.UploadStamp));
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
     }
 
     public static void Delete(string? path)

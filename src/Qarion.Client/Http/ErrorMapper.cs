@@ -15,16 +15,17 @@ internal static partial class ErrorMapper
     private const int KeptBodyChars = 4096;
 
     public static async Task<QarionException> FromResponseAsync(
-        HttpResponseMessage response, string method, string path, string apiKey,
+        HttpResponseMessage response, string method, string path, SecretScrubber scrubber,
         int attempts, long? uploadSize, CancellationToken cancellationToken)
     {
         var body = await ReadStartAsync(response, cancellationToken).ConfigureAwait(false);
-        body = Scrub(body, apiKey);
+        body = scrubber.Scrub(body);
         var detail = ParseDetail(body);
         var status = response.StatusCode;
         var context = new QarionErrorContext(status, detail, body.Length > KeptBodyChars ? body[..KeptBodyChars] : body, method, path);
-        var said = Summarize(detail, body, response);
-        var head = $"{method} {path} failed with {(int)status} {response.ReasonPhrase ?? status.ToString()}: {said}";
+        // Everything the server sent (the reason phrase too) is scrubbed once more after decoding.
+        var said = scrubber.Scrub(Summarize(detail, body, response));
+        var head = $"{method} {path} failed with {(int)status} {scrubber.Scrub(response.ReasonPhrase ?? status.ToString())}: {said}";
 
         switch ((int)status)
         {
@@ -120,10 +121,6 @@ internal static partial class ErrorMapper
         var text = body.Length > 300 ? body[..300] + "…" : body;
         return $"the answer was not JSON ({mediaType}): {text.ReplaceLineEndings(" ")}";
     }
-
-    /// <summary>A server might echo what it was sent; the key must not travel on into logs.</summary>
-    public static string Scrub(string text, string apiKey) =>
-        apiKey.Length > 0 ? text.Replace(apiKey, "***", StringComparison.Ordinal) : text;
 
     [GeneratedRegex("<title[^>]*>(.*?)</title>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex Title();

@@ -1,103 +1,95 @@
 using System.Buffers;
 using System.Net;
+using System.Security.Cryptography;
 using System.Threading.Channels;
 using Qarion.Client.Manifests;
 
 namespace Qarion.Client.Http;
 
 /// <summary>
-/// A file sent as a request body through a few fixed buffers, never whole in memory. When a manifest
-/// reader is given, the file is checked on a second thread while the first keeps sending, so the check
-/// costs little time; a broken file throws before the last byte, the request is aborted, and the
-/// server never receives a complete bad file.
+/// A file sent as a request body through a few fixed buffers, never whole in memory. A second thread
+/// reads the file and checks each chunk <em>before</em> it is handed to the sending thread, and the
+/// last chunk is held back until the whole file has passed: a broken manifest, a file that changed
+/// since it was checked, or a file that grew or shrank aborts the request before its last byte, so
+/// the server never receives a complete bad or unchecked file.
 /// </summary>
 internal sealed class ManifestFileContent : HttpContent
 {
     private const int ChunkSize = 1024 * 1024;
 
-    /// <summary>How far sending may run ahead of checking, in chunks: memory is bounded at Slots × ChunkSize.</summary>
+    /// <summary>How far reading and checking may run ahead of sending, in chunks: memory is bounded at Slots × ChunkSize.</summary>
     private const int Slots = 4;
 
-    private readonly string _path;
-    private readonly long _length;
+    private readonly ManifestFile _file;
     private readonly DbtManifestReader? _reader;
+    private readonly string? _expectedSha256;
+    private volatile bool _readingFailed;
 
-    public ManifestFileContent(string path, long length, DbtManifestReader? reader)
+    /// <param name="file">The file and the size it had when the upload began.</param>
+    /// <param name="reader">Checks the manifest while it is read (null: no check).</param>
+    /// <param name="expectedSha256">The hash of the bytes checked before: what is sent must be exactly those.</param>
+    public ManifestFileContent(ManifestFile file, DbtManifestReader? reader, string? expectedSha256)
     {
-        _path = path;
-        _length = length;
+        _file = file;
         _reader = reader;
+        _expectedSha256 = expectedSha256;
     }
 
-    /// <summary>What the reader found, once the whole file was sent.</summary>
+    /// <summary>What the reader found, once the whole file was read and checked.</summary>
     public DbtManifestInfo? Manifest { get; private set; }
+
+    /// <summary>Bytes of the file handed to the network (the multipart framing aside).</summary>
+    public long BytesSent { get; private set; }
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
-        await using var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        if (file.Length != _length)
-        {
-            throw new IOException($"{_path} changed size while it was being uploaded ({_length:N0} → {file.Length:N0} bytes).");
-        }
-
         var buffers = Enumerable.Range(0, Slots).Select(_ => ArrayPool<byte>.Shared.Rent(ChunkSize)).ToArray();
         var free = Channel.CreateBounded<byte[]>(Slots);
-        var toCheck = Channel.CreateBounded<(byte[] Buffer, int Length)>(Slots);
+        var toSend = Channel.CreateBounded<(byte[] Buffer, int Length)>(Slots);
         foreach (var buffer in buffers)
         {
             free.Writer.TryWrite(buffer);
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var checking = _reader is null ? Task.CompletedTask : Task.Run(() => CheckAsync(_reader, toCheck.Reader, free.Writer, stop));
+        var producing = Task.Run(() => ReadAndCheckAsync(free.Reader, toSend.Writer, stop.Token), CancellationToken.None);
         try
         {
-            long sent = 0;
+            (byte[] Buffer, int Length)? held = null;
             try
             {
-                while (true)
+                await foreach (var chunk in toSend.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
                 {
-                    var buffer = await free.Reader.ReadAsync(stop.Token).ConfigureAwait(false);
-                    var read = await file.ReadAsync(buffer.AsMemory(0, ChunkSize), stop.Token).ConfigureAwait(false);
-                    if (read == 0)
+                    if (held is { } previous)
                     {
-                        break;
+                        await stream.WriteAsync(previous.Buffer.AsMemory(0, previous.Length), stop.Token).ConfigureAwait(false);
+                        BytesSent += previous.Length;
+                        free.Writer.TryWrite(previous.Buffer);
                     }
 
-                    await stream.WriteAsync(buffer.AsMemory(0, read), stop.Token).ConfigureAwait(false);
-                    sent += read;
-                    if (_reader is null)
-                    {
-                        free.Writer.TryWrite(buffer);
-                    }
-                    else
-                    {
-                        await toCheck.Writer.WriteAsync((buffer, read), stop.Token).ConfigureAwait(false);
-                    }
+                    held = chunk;
                 }
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch when (_readingFailed)
             {
-                // Only a failed check stops the sending from inside; its error is raised just below.
+                // The reading side failed: its own exception says why (raised just below), not the channel's.
             }
 
-            toCheck.Writer.TryComplete();
-            // A check failure surfaces here, before the multipart's closing boundary is written.
-            await checking.ConfigureAwait(false);
-            if (sent != _length)
+            // The last chunk leaves only once the whole file was read, checked and found unchanged.
+            await producing.ConfigureAwait(false);
+            if (held is { } last)
             {
-                throw new IOException($"{_path} changed size while it was being uploaded ({_length:N0} → {sent:N0} bytes).");
+                await stream.WriteAsync(last.Buffer.AsMemory(0, last.Length), stop.Token).ConfigureAwait(false);
+                BytesSent += last.Length;
             }
-
-            Manifest = _reader?.Complete();
         }
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAny(checking).ConfigureAwait(false);
+            await Task.WhenAny(producing).ConfigureAwait(false);
             foreach (var buffer in buffers)
             {
                 ArrayPool<byte>.Shared.Return(buffer);
@@ -105,28 +97,63 @@ internal sealed class ManifestFileContent : HttpContent
         }
     }
 
-    private static async Task CheckAsync(
-        DbtManifestReader reader, ChannelReader<(byte[] Buffer, int Length)> chunks, ChannelWriter<byte[]> free, CancellationTokenSource stop)
+    private async Task ReadAndCheckAsync(ChannelReader<byte[]> free, ChannelWriter<(byte[] Buffer, int Length)> toSend, CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var (buffer, length) in chunks.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            using var hash = _expectedSha256 is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            await using var stream = _file.OpenRead();
+            if (stream.Length != _file.Length)
             {
-                reader.Append(buffer.AsSpan(0, length));
-                free.TryWrite(buffer);
+                throw _file.Changed($"it had {_file.Length:N0} bytes when the upload began and has {stream.Length:N0} now");
             }
+
+            long total = 0;
+            while (true)
+            {
+                var buffer = await free.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var read = await _file.ReadAsync(stream, buffer.AsMemory(0, ChunkSize), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+                if (total > _file.Length)
+                {
+                    throw _file.Changed($"it grew while it was sent (more than the {_file.Length:N0} bytes it had when the upload began)");
+                }
+
+                var chunk = buffer.AsSpan(0, read);
+                hash?.AppendData(chunk);
+                _reader?.Append(chunk);
+                await toSend.WriteAsync((buffer, read), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (total != _file.Length)
+            {
+                throw _file.Changed($"it shrank while it was sent ({_file.Length:N0} bytes when the upload began, {total:N0} read)");
+            }
+
+            if (hash is not null && Sha256.Hex(hash) is var sent && sent != _expectedSha256)
+            {
+                throw _file.Changed("its content differs from what was checked before the upload (same size, another SHA-256)");
+            }
+
+            Manifest = _reader?.Complete();
+            toSend.TryComplete();
         }
-        catch
+        catch (Exception ex)
         {
-            // Whatever stopped the check must stop the sending too, which would otherwise wait for buffers.
-            await stop.CancelAsync().ConfigureAwait(false);
+            _readingFailed = true;
+            toSend.TryComplete(ex);
             throw;
         }
     }
 
     protected override bool TryComputeLength(out long length)
     {
-        length = _length;
+        length = _file.Length;
         return true;
     }
 }

@@ -20,6 +20,12 @@ internal sealed record QarionSettings(Uri BaseUrl, string ApiKey, QarionClientOp
                 "Keys are created in Qarion's UI (use a service account's key in CI).");
         }
 
+        if (ApiKeyFormat.Problem(key.Trim()) is { } problem)
+        {
+            throw new QarionConfigurationException(
+                $"The Qarion API key (QarionClientOptions.ApiKey or {QarionClientOptions.ApiKeyEnvironmentVariable}) {problem}.");
+        }
+
         var baseUrl = options.BaseUrl;
         if (baseUrl is null)
         {

@@ -15,7 +15,13 @@ internal sealed class QarionTransport : IDisposable
     public QarionTransport(QarionSettings settings, QarionClientOptions options)
     {
         _settings = settings;
-        var handler = options.HttpMessageHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        Scrubber = new SecretScrubber(settings.ApiKey);
+        var handler = options.HttpMessageHandler ?? new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            // Plain http is allowed only to this machine: a proxy (HTTP_PROXY) would carry the key off it in clear text.
+            UseProxy = settings.BaseUrl.Scheme == Uri.UriSchemeHttps,
+        };
         _http = new HttpClient(handler, disposeHandler: options.HttpMessageHandler is null)
         {
             // Timeouts are per attempt, enforced below, so they can be told apart from cancellation.
@@ -35,6 +41,9 @@ internal sealed class QarionTransport : IDisposable
     }
 
     public QarionClientOptions Options => _settings.Options;
+
+    /// <summary>Masks the key in anything a server sent back.</summary>
+    public SecretScrubber Scrubber { get; }
 
     /// <summary>
     /// Sends until success or a final failure. <paramref name="content"/> is called once per attempt,
@@ -107,7 +116,7 @@ internal sealed class QarionTransport : IDisposable
                     if (!RetryPolicy.IsRetryableStatus(response, kind) || !CanRetry(attempt, clock, retryAfter, out wait))
                     {
                         throw await ErrorMapper.FromResponseAsync(
-                            response, method.Method, displayPath, _settings.ApiKey, attempt, uploadSize, cancellationToken).ConfigureAwait(false);
+                            response, method.Method, displayPath, Scrubber, attempt, uploadSize, cancellationToken).ConfigureAwait(false);
                     }
                 }
             }

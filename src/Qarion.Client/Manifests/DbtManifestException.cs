@@ -11,13 +11,22 @@ public enum DbtManifestProblem
 
     /// <summary>The file is JSON but not a dbt manifest (a run_results.json or catalog.json, say).</summary>
     NotAManifest,
+
+    /// <summary>The path cannot be read as a file: a directory, no permission, a read error of the disk.</summary>
+    Unreadable,
+
+    /// <summary>
+    /// The file changed (other bytes, or another size) between the check and the send, or while it was
+    /// sent. The request was aborted before its last byte, so the server never received it whole.
+    /// </summary>
+    Changed,
 }
 
 /// <summary>A file is not a usable dbt manifest. Raised before or instead of a complete upload.</summary>
 public sealed class DbtManifestException : Qarion.Client.QarionException
 {
-    public DbtManifestException(DbtManifestProblem problem, string message, long? line = null, long? bytePosition = null, long? column = null)
-        : base(message)
+    public DbtManifestException(DbtManifestProblem problem, string message, long? line = null, long? bytePosition = null, long? column = null, Exception? inner = null)
+        : base(message, inner)
     {
         Problem = problem;
         Line = line;

@@ -17,7 +17,18 @@ public sealed partial class DbtManifestReader
 
     private enum MetadataField { None, SchemaVersion, DbtVersion }
 
+    /// <summary>
+    /// dbt's <c>meta</c> and <c>config</c> are user-defined and may nest deeply; the reader's own default
+    /// of 64 refused valid files. Depth costs one bit per level, so a high limit keeps memory bounded.
+    /// </summary>
+    public const int MaxDepth = 4096;
+
+    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
+
     private readonly IncrementalHash? _hash;
+    private byte[] _head = new byte[4];
+    private int _headLength;
+    private bool _headDone;
     private byte[] _pending = [];
     private int _pendingLength;
     private long _consumedBefore;
@@ -35,7 +46,7 @@ public sealed partial class DbtManifestReader
     public DbtManifestReader(bool computeSha256 = false)
     {
         _hash = computeSha256 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
-        _state = new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        _state = new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = MaxDepth });
     }
 
     /// <summary>Reads a whole file. Throws <see cref="DbtManifestException"/> when it is not a usable manifest.</summary>
@@ -73,6 +84,75 @@ public sealed partial class DbtManifestReader
 
         _bytes += chunk.Length;
         _hash?.AppendData(chunk);
+        if (!_headDone)
+        {
+            // The first bytes say the encoding (a byte-order mark); they may arrive split across tiny chunks.
+            var take = Math.Min(chunk.Length, _head.Length - _headLength);
+            chunk[..take].CopyTo(_head.AsSpan(_headLength));
+            _headLength += take;
+            chunk = chunk[take..];
+            if (_headLength < _head.Length)
+            {
+                return;
+            }
+
+            ParseHead();
+        }
+
+        ParseChunk(chunk);
+    }
+
+    /// <summary>Checks the encoding from the first bytes, then parses them (less a UTF-8 byte-order mark, which JSON readers accept).</summary>
+    private void ParseHead()
+    {
+        _headDone = true;
+        var head = _head.AsSpan(0, _headLength);
+        if (OtherEncoding(head) is { } other)
+        {
+            _completed = true;
+            throw new DbtManifestException(
+                DbtManifestProblem.InvalidJson,
+                $"The file is {other}, not UTF-8: dbt writes manifest.json in UTF-8, so it was re-encoded by something else (an editor, a PowerShell redirect). Regenerate it with `dbt parse`.",
+                1, 0, 1);
+        }
+
+        if (head.StartsWith(Utf8Bom))
+        {
+            _consumedBefore = Utf8Bom.Length;
+            head = head[Utf8Bom.Length..];
+        }
+
+        ParseChunk(head);
+    }
+
+    private static string? OtherEncoding(ReadOnlySpan<byte> head)
+    {
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0, 0]) || head.StartsWith((ReadOnlySpan<byte>)[0, 0, 0xFE, 0xFF]))
+        {
+            return "UTF-32";
+        }
+
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        {
+            return "UTF-16";
+        }
+
+        // Without a mark, UTF-16 text of JSON has a zero byte beside each ASCII character.
+        if (head.Length >= 2 && ((head[0] == 0) != (head[1] == 0)))
+        {
+            return "UTF-16";
+        }
+
+        return null;
+    }
+
+    private void ParseChunk(ReadOnlySpan<byte> chunk)
+    {
+        if (chunk.IsEmpty)
+        {
+            return;
+        }
+
         if (_pendingLength == 0)
         {
             var used = Parse(chunk, isFinalBlock: false);
@@ -97,11 +177,18 @@ public sealed partial class DbtManifestReader
             throw new InvalidOperationException("The reader is already complete.");
         }
 
-        _completed = true;
         if (_bytes == 0)
         {
+            _completed = true;
             throw new DbtManifestException(DbtManifestProblem.Empty, "The file is empty (0 bytes).");
         }
+
+        if (!_headDone)
+        {
+            ParseHead();
+        }
+
+        _completed = true;
 
         if (!_sawFirstToken && _pending.AsSpan(0, _pendingLength).Trim(" \t\r\n"u8).IsEmpty)
         {
@@ -121,15 +208,7 @@ public sealed partial class DbtManifestReader
                 "The file is JSON but not a dbt manifest: it has no metadata.dbt_schema_version.");
         }
 
-        var match = ManifestSchema().Match(_schemaVersionUrl);
-        if (!match.Success)
-        {
-            var kind = ArtifactKind().Match(_schemaVersionUrl);
-            var what = kind.Success ? $"a dbt {kind.Groups[1].Value} artifact" : "some other file";
-            throw new DbtManifestException(
-                DbtManifestProblem.NotAManifest,
-                $"The file is JSON but not a dbt manifest: metadata.dbt_schema_version is '{_schemaVersionUrl}', which names {what}.");
-        }
+        var match = ThrowIfNotAManifestSchema(_schemaVersionUrl);
 
         return new DbtManifestInfo
         {
@@ -142,7 +221,7 @@ public sealed partial class DbtManifestReader
             Exposures = _exposures,
             Metrics = _metrics,
             Bytes = _bytes,
-            Sha256 = _hash is null ? null : Convert.ToHexString(_hash.GetHashAndReset()).ToLowerInvariant(),
+            Sha256 = _hash is null ? null : Manifests.Sha256.Hex(_hash),
         };
     }
 
@@ -159,9 +238,12 @@ public sealed partial class DbtManifestReader
         catch (JsonException ex)
         {
             _completed = true;
+            var what = NonJsonNumber(data[(int)reader.BytesConsumed..]) is { } word
+                ? $"{word} is not JSON (Python's json writes it for a float that is not a number; JSON has no such value)"
+                : Describe(ex);
             throw new DbtManifestException(
                 DbtManifestProblem.InvalidJson,
-                $"The file is not valid JSON: {Describe(ex)} (line {(ex.LineNumber ?? 0) + 1}, byte {_consumedBefore + reader.BytesConsumed}).",
+                $"The file is not valid JSON: {what} (line {(ex.LineNumber ?? 0) + 1}, byte {_consumedBefore + reader.BytesConsumed}).",
                 (ex.LineNumber ?? 0) + 1,
                 _consumedBefore + reader.BytesConsumed,
                 (ex.BytePositionInLine ?? 0) + 1);
@@ -171,6 +253,21 @@ public sealed partial class DbtManifestReader
         var used = (int)reader.BytesConsumed;
         _consumedBefore += used;
         return used;
+    }
+
+    /// <summary>NaN, Infinity or -Infinity where the reader stopped, which deserve their own words.</summary>
+    private static string? NonJsonNumber(ReadOnlySpan<byte> rest)
+    {
+        rest = rest.TrimStart(" \t\r\n,:[{"u8);
+        foreach (var word in (ReadOnlySpan<string>)["NaN", "Infinity", "-Infinity"])
+        {
+            if (rest.StartsWith(System.Text.Encoding.ASCII.GetBytes(word)))
+            {
+                return word;
+            }
+        }
+
+        return null;
     }
 
     private void Observe(ref Utf8JsonReader reader)
@@ -211,6 +308,8 @@ public sealed partial class DbtManifestReader
                 if (_metadataField == MetadataField.SchemaVersion)
                 {
                     _schemaVersionUrl = reader.GetString();
+                    // dbt writes metadata first: another artifact is known at once, long before its end.
+                    ThrowIfNotAManifestSchema(_schemaVersionUrl!);
                 }
                 else
                 {
@@ -220,6 +319,22 @@ public sealed partial class DbtManifestReader
 
             _metadataField = MetadataField.None;
         }
+    }
+
+    private Match ThrowIfNotAManifestSchema(string schemaVersionUrl)
+    {
+        var match = ManifestSchema().Match(schemaVersionUrl);
+        if (!match.Success)
+        {
+            _completed = true;
+            var kind = ArtifactKind().Match(schemaVersionUrl);
+            var what = kind.Success ? $"a dbt {kind.Groups[1].Value} artifact" : "some other file";
+            throw new DbtManifestException(
+                DbtManifestProblem.NotAManifest,
+                $"The file is JSON but not a dbt manifest: metadata.dbt_schema_version is '{schemaVersionUrl}', which names {what}.");
+        }
+
+        return match;
     }
 
     private static Section SectionOf(ref Utf8JsonReader reader)

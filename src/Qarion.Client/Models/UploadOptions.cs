@@ -15,6 +15,13 @@ public sealed class DbtManifestUploadOptions
 
     /// <summary>Also compute the file's SHA-256 while it is sent (needs <see cref="CheckManifest"/>); see <see cref="DbtManifestInfo.Sha256"/>.</summary>
     public bool ComputeSha256 { get; set; }
+
+    /// <summary>
+    /// The SHA-256 (hex) of the bytes you checked before calling: the upload hashes what it sends and
+    /// stops before the last byte when it differs (<see cref="DbtManifestException"/> with
+    /// <see cref="DbtManifestProblem.Changed"/>), so what the server receives is exactly what was checked.
+    /// </summary>
+    public string? ExpectedSha256 { get; set; }
 }
 
 /// <summary>The job the upload started, and what the check found in the file (null when it was off).</summary>

@@ -39,6 +39,18 @@ public sealed class ConsumerProject
 
     public static string NewRoot(string prefix) => TestData.TempDirectory(prefix);
 
+    /// <summary>A project with the real jaffle-shop manifest in target/, pointed at a local server's URL and space.</summary>
+    public static ConsumerProject For(PackageFixture package, ServerHarness server, string prefix, string name = "jaffle_shop", string? root = null)
+    {
+        var project = new ConsumerProject(package, root ?? NewRoot(prefix), name).WithManifest(TestData.Manifest("jaffle-shop-dbt-1.10.manifest.json"));
+        project.Properties["QarionSpace"] = ServerHarness.Space;
+        project.Properties["QarionApiUrl"] = server.Server.Url.ToString();
+        return project;
+    }
+
+    /// <summary>What CI looks like: CI=true and the key in the documented variable.</summary>
+    public static Dictionary<string, string?> Ci(string? key = ServerHarness.Key) => new() { ["CI"] = "true", ["QARION_API_KEY"] = key };
+
     public ConsumerProject WithManifest(string source)
     {
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(ManifestPath)!);

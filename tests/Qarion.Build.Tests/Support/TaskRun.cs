@@ -5,10 +5,11 @@ namespace Qarion.Build.Tests.Support;
 /// <summary>A <see cref="QarionUploadDbtManifest"/> wired to a local server and a recording engine, key in a fake environment.</summary>
 public sealed class TaskRun
 {
-    public TaskRun(ServerHarness server, string manifestPath)
+    public TaskRun(ServerHarness server, string manifestPath, string key = ServerHarness.Key)
     {
         Server = server;
-        Environment = new Dictionary<string, string?> { ["QARION_API_KEY"] = ServerHarness.Key };
+        Key = key.Trim();
+        Environment = new Dictionary<string, string?> { ["QARION_API_KEY"] = key };
         Task = new QarionUploadDbtManifest
         {
             BuildEngine = Engine,
@@ -24,6 +25,9 @@ public sealed class TaskRun
 
     public ServerHarness Server { get; }
 
+    /// <summary>The key this run uses, which nothing it logs may contain.</summary>
+    public string Key { get; }
+
     public RecordingBuildEngine Engine { get; } = new();
 
     public QarionUploadDbtManifest Task { get; }
@@ -37,6 +41,7 @@ public sealed class TaskRun
     {
         var result = Task.Execute();
         Assert.DoesNotContain(ServerHarness.Key, Engine.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, Engine.AllText, StringComparison.Ordinal);
         return result;
     }
 

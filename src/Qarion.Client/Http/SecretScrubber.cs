@@ -1,0 +1,121 @@
+using System.Net;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Qarion.Client.Http;
+
+/// <summary>
+/// Removes the API key from any text that came from a server before it reaches a message, an
+/// exception or a log. A server, a proxy or a gateway may echo the request in any form: raw,
+/// JSON-escaped by any encoder (so <c>"</c> as <c>\"</c> or <c>\u0022</c>), or URL-encoded.
+/// </summary>
+internal sealed class SecretScrubber
+{
+    public const string Mask = "***";
+
+    private readonly string _key;
+    private readonly string[] _forms;
+
+    public SecretScrubber(string key)
+    {
+        _key = key;
+        var forms = new HashSet<string>(StringComparer.Ordinal) { key };
+        if (key.Length > 0)
+        {
+            forms.Add(JsonEncodedText.Encode(key).Value);
+            forms.Add(JsonEncodedText.Encode(key, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).Value);
+            forms.Add(key.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal));
+            forms.Add(Uri.EscapeDataString(key));
+            forms.Add(Uri.EscapeDataString(key).ToLowerInvariant());
+            forms.Add(WebUtility.UrlEncode(key));
+            forms.Add(WebUtility.HtmlEncode(key));
+        }
+
+        // Longest first, so a form that contains another is replaced whole.
+        _forms = forms.Where(f => f.Length > 0).OrderByDescending(f => f.Length).ToArray();
+    }
+
+    /// <summary>The text with every known form of the key masked. JSON is also scrubbed value by value, whatever its escapes.</summary>
+    public string Scrub(string? text)
+    {
+        if (string.IsNullOrEmpty(text) || _key.Length == 0)
+        {
+            return text ?? "";
+        }
+
+        var result = ScrubJson(text) ?? text;
+        foreach (var form in _forms)
+        {
+            result = result.Replace(form, Mask, StringComparison.OrdinalIgnoreCase);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// JSON can spell the key with escapes no list foresees (<c>\u0071k_…</c>): decode every string,
+    /// mask the key in it, and write the document again. Null when the text is not JSON or holds no key.
+    /// </summary>
+    private string? ScrubJson(string text)
+    {
+        var trimmed = text.AsSpan().TrimStart();
+        if (trimmed.IsEmpty || (trimmed[0] != '{' && trimmed[0] != '[' && trimmed[0] != '"'))
+        {
+            return null;
+        }
+
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        var found = false;
+        var scrubbed = Walk(root, ref found);
+        return found ? scrubbed?.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) ?? "null" : null;
+    }
+
+    private JsonNode? Walk(JsonNode? node, ref bool found)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                var copy = new JsonObject();
+                foreach (var (name, value) in obj.ToList())
+                {
+                    var clean = ReplaceKey(name, ref found);
+                    copy[clean] = Walk(value?.DeepClone(), ref found);
+                }
+
+                return copy;
+            case JsonArray array:
+                var items = new JsonArray();
+                foreach (var item in array.ToList())
+                {
+                    items.Add(Walk(item?.DeepClone(), ref found));
+                }
+
+                return items;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                return JsonValue.Create(ReplaceKey(value.GetValue<string>(), ref found));
+            default:
+                return node?.DeepClone();
+        }
+    }
+
+    private string ReplaceKey(string text, ref bool found)
+    {
+        if (text.Contains(_key, StringComparison.Ordinal))
+        {
+            found = true;
+            return text.Replace(_key, Mask, StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+}
