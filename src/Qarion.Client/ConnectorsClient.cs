@@ -214,16 +214,20 @@ public sealed class ConnectorsClient
         var root = Deserialize(bytes, Json.JsonElement, response);
         if (root.ValueKind == JsonValueKind.Array)
         {
-            return (root.Deserialize(type) ?? [], (null, null, null));
+            return (Entries(root, type), (null, null, null));
         }
 
         if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array)
         {
-            return (items.Deserialize(type) ?? [], (Int(root, "total"), Int(root, "page"), Int(root, "size")));
+            return (Entries(items, type), (Int(root, "total"), Int(root, "page"), Int(root, "size")));
         }
 
         throw Unexpected(response, $"a JSON {root.ValueKind} where a list (an array or {{\"items\": [...]}}) was expected");
     }
+
+    /// <summary>The entries that are objects; anything else in a list (a number, a string) cannot be a model and is skipped.</summary>
+    private static List<T> Entries<T>(JsonElement array, JsonTypeInfo<List<T>> type) =>
+        (array.Deserialize(type) ?? []).Where(entry => entry is not null).ToList();
 
     /// <summary>The body, or null when it is empty: a 2xx may come without one (contract §9.2).</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -233,7 +237,7 @@ public sealed class ConnectorsClient
     }
 
     private static int? Int(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : null;
+        root.TryGetProperty(name, out var value) && TolerantValues.Int(value, out var n) ? n : null;
 
     private T? Deserialize<T>(byte[] bytes, JsonTypeInfo<T> type, HttpResponseMessage response)
     {

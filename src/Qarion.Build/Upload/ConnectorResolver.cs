@@ -24,6 +24,14 @@ internal static class ConnectorResolver
 
         if (matches.Count == 1)
         {
+            // The one field this lookup needs from the server; everything else about the connector may be odd.
+            if (string.IsNullOrWhiteSpace(matches[0].Id))
+            {
+                throw UploadFailure.Service(Codes.AnswerLacksField,
+                    $"The connector named '{matches[0].Name}' in space '{settings.Space}' came without an id in GET /catalog/spaces/{settings.Space}/connectors " +
+                    $"(its \"id\" field is {Raw(matches[0], "id")}), so there is nowhere to upload. Set QarionConnectorId to the connector's id as Qarion's UI shows it.");
+            }
+
             return (matches[0].Id, matches[0].Name);
         }
 
@@ -31,14 +39,19 @@ internal static class ConnectorResolver
         {
             var names = connectors.Count == 0
                 ? "The space has no connectors yet: create a dbt_manifest connector in Qarion first."
-                : "Connectors in the space: " + string.Join(", ", connectors.Select(c => $"'{c.Name}' ({c.ConnectorType})")) + ".";
+                : "Connectors in the space: " + string.Join(", ", connectors.Where(c => c.Name.Length > 0).Select(c => $"'{c.Name}' ({Type(c)})")) + ".";
             throw UploadFailure.Service(Codes.ConnectorNameUnknown,
                 $"No connector named '{name}' in space '{settings.Space}'. {names} Fix QarionConnectorName, or set QarionConnectorId.");
         }
 
         throw UploadFailure.Service(Codes.ConnectorNameAmbiguous,
             $"{matches.Count} connectors are named '{name}' in space '{settings.Space}': " +
-            string.Join(", ", matches.Select(c => $"{c.Id} ({c.ConnectorType})")) +
+            string.Join(", ", matches.Select(c => $"{(c.Id.Length > 0 ? c.Id : "(no id)")} ({Type(c)})")) +
             ". Set QarionConnectorId to the one to upload to, or rename the others in Qarion.");
     }
+
+    private static string Type(Connector connector) => connector.ConnectorType.Length > 0 ? connector.ConnectorType : "type not given";
+
+    private static string Raw(Connector connector, string field) =>
+        connector.ExtensionData?.TryGetValue(field, out var raw) == true ? $"{raw.GetRawText()}, not a string" : "missing";
 }

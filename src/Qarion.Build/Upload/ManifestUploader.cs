@@ -170,7 +170,7 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
     {
         if (string.IsNullOrEmpty(job.Id))
         {
-            throw UploadFailure.Service(Codes.SyncTimeout, "The upload's answer carried no sync job id, so there is no job to wait for. Set QarionWaitForSync=false, or check the API URL.");
+            throw UploadFailure.Service(Codes.AnswerLacksField, "The upload was accepted, but its answer carried no sync job id (no \"id\" field), so there is no job to wait for. The manifest was uploaded; set QarionWaitForSync=false, or check that QarionApiUrl points at Qarion's API.");
         }
 
         log.Detail($"Qarion: waiting up to {settings.SyncTimeout.TotalSeconds:0} s for sync job {job.Id}.");

@@ -4,9 +4,15 @@ using System.Text.Json.Serialization;
 
 namespace Qarion.Client;
 
-/// <summary>A connector in a space. Fields the client does not know are kept in <see cref="ExtensionData"/>.</summary>
+/// <summary>
+/// A connector in a space, read tolerantly: fields the client does not know, and known fields sent with
+/// an unexpected type (their typed property then stays null or empty), are kept raw in
+/// <see cref="ExtensionData"/> and written back unchanged.
+/// </summary>
+[JsonConverter(typeof(Json.ConnectorConverter))]
 public sealed class Connector
 {
+    /// <summary>The connector's id; empty when the server sent none (or a value that is not an id, kept in <see cref="ExtensionData"/>).</summary>
     public string Id { get; set; } = "";
 
     public string Name { get; set; } = "";

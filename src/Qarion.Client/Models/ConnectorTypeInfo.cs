@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 namespace Qarion.Client;
 
 /// <summary>One entry of <c>GET /connector-types</c>: a type a connector may have (an open list).</summary>
+[JsonConverter(typeof(Json.ConnectorTypeInfoConverter))]
 public sealed class ConnectorTypeInfo
 {
     /// <summary>The string to pass as a connector's type, e.g. <c>dbt_manifest</c>.</summary>

@@ -7,6 +7,7 @@ namespace Qarion.Client;
 /// A background metadata sync. Upload and sync may answer with an empty body or only an id, so every
 /// field is optional. Fields the client does not know are kept in <see cref="ExtensionData"/>.
 /// </summary>
+[JsonConverter(typeof(Json.SyncJobConverter))]
 public sealed class SyncJob
 {
     public string? Id { get; set; }

@@ -23,7 +23,7 @@ public static class ApiEndpoints
         space.MapGet("/connectors", (HttpContext http, string slug) => Guard(http, state, slug, write: false) ?? ListConnectors(state, slug));
         space.MapPost("/connectors", async (HttpContext http, string slug) => Guard(http, state, slug, write: true) ?? await CreateAsync(http, state, slug));
         space.MapGet("/connectors/{id}", (HttpContext http, string slug, string id) =>
-            Guard(http, state, slug, write: false) ?? (state.FindConnector(slug, id) is { } c ? Results.Json(c) : NotFound(id)));
+            Guard(http, state, slug, write: false) ?? (state.FindConnector(slug, id) is { } c ? Results.Json(state.Show(c)) : NotFound(id)));
         space.MapMethods("/connectors/{id}", ["PATCH"], async (HttpContext http, string slug, string id) =>
             Guard(http, state, slug, write: true) ?? await UpdateAsync(http, state, slug, id));
         space.MapDelete("/connectors/{id}", (HttpContext http, string slug, string id) =>
@@ -55,7 +55,8 @@ public static class ApiEndpoints
 
     private static IResult ListConnectors(CatalogState state, string slug)
     {
-        var items = new JsonArray(state.ListConnectors(slug).Select(c => (JsonNode)c).ToArray());
+        var shown = state.ListConnectors(slug).Select(c => (JsonNode?)state.Show(c));
+        var items = new JsonArray((state.OddShapes ? shown.Concat(OddShapes.ExtraConnectors()) : shown).ToArray());
         return state.ConnectorListShape == "items" ? Results.Json(new JsonObject { ["items"] = items }) : Results.Json(items);
     }
 
@@ -89,7 +90,7 @@ public static class ApiEndpoints
         var created = state.CreateConnector(slug, body);
         return created is null
             ? Detail(409, $"A connector named '{body["name"]}' already exists in space '{slug}'.")
-            : Results.Json(created, statusCode: 201);
+            : Results.Json(state.Show(created), statusCode: 201);
     }
 
     private static async Task<IResult> UpdateAsync(HttpContext http, CatalogState state, string slug, string id)
@@ -110,7 +111,7 @@ public static class ApiEndpoints
         {
             CatalogState.UpdateOutcome.NotFound => NotFound(id),
             CatalogState.UpdateOutcome.NameTaken => Detail(409, $"A connector named '{body["name"]}' already exists in space '{slug}'."),
-            _ => Results.Json(connector),
+            _ => Results.Json(state.Show(connector!)),
         };
     }
 
@@ -128,7 +129,7 @@ public static class ApiEndpoints
             : null;
         var job = state.AddJob(slug, id, manifest, failure);
         SyncRunner.Start(state, job);
-        return Results.Json(job.ToJson(), statusCode: 202);
+        return Results.Json(state.Show(job), statusCode: 202);
     }
 
     private static IResult History(CatalogState state, string slug, int page, int size)
@@ -136,7 +137,8 @@ public static class ApiEndpoints
         page = Math.Max(1, page);
         size = Math.Clamp(size, 1, 100);
         var jobs = state.Jobs(slug);
-        var items = new JsonArray(jobs.Skip((page - 1) * size).Take(size).Select(j => (JsonNode)j.ToJson()).ToArray());
+        var shown = jobs.Skip((page - 1) * size).Take(size).Select(j => (JsonNode?)state.Show(j));
+        var items = new JsonArray((state.OddShapes ? OddShapes.ExtraJobs().Concat(shown) : shown).ToArray());
         return state.SyncHistoryShape switch
         {
             "array" => Results.Json(items),

@@ -60,7 +60,7 @@ internal static class ManifestUpload
                     slug, id, "file", HeaderUtilities.RemoveQuotes(disposition.FileName).Value, section.ContentType,
                     bytes, sha, job.Id, problem));
                 SyncRunner.Start(state, job);
-                return Results.Json(job.ToJson(), statusCode: 202);
+                return Results.Json(state.Show(job), statusCode: 202);
             }
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or BadHttpRequestException or InvalidDataException)

@@ -20,6 +20,8 @@ public static class CommandLine
           --sync-ms N              how long a sync job runs (default 400)
           --max-upload-mb N        answer 413 above this size (default: no limit)
           --url-file PATH          write the URL to PATH once listening
+          --odd-shapes             answer with legal but unexpected JSON: dates with a space or as Unix numbers,
+                                   12.0 for 12, "yes" for true, numeric or missing ids, non-object list entries
           --log                    print one line per request
           --help                   this text
 
@@ -44,6 +46,7 @@ public static class CommandLine
                 case "--max-upload-mb": options.MaxUploadBytes = Int(arg, Value()) * 1024L * 1024L; break;
                 case "--url-file": options.UrlFile = Value(); break;
                 case "--log": options.LogRequests = true; break;
+                case "--odd-shapes": options.OddShapes = true; break;
                 default: throw new ArgumentException($"Unknown option '{arg}'. See --help.");
             }
         }

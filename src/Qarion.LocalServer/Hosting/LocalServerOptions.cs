@@ -34,6 +34,9 @@ public sealed class LocalServerOptions
     /// <summary>Where to write the URL once listening, for scripts that start the server on a free port.</summary>
     public string? UrlFile { get; set; }
 
+    /// <summary>Answer with legal but unexpected field types and list entries, as a demanding test of clients.</summary>
+    public bool OddShapes { get; set; }
+
     /// <summary>Print one line per request.</summary>
     public bool LogRequests { get; set; }
 }

@@ -15,6 +15,7 @@ public sealed class CatalogState
 
     public CatalogState(LocalServerOptions options)
     {
+        OddShapes = options.OddShapes;
         Options = options;
         foreach (var space in options.Spaces.Concat(options.Connectors.Select(c => c.Space)))
         {
@@ -37,6 +38,15 @@ public sealed class CatalogState
 
     /// <summary>The shape of the connector list: "array" (as documented) or "items".</summary>
     public string ConnectorListShape { get; set; } = "array";
+
+    /// <summary>Answer with legal but unexpected field types and list entries (<see cref="OddShapes"/>).</summary>
+    public bool OddShapes { get; set; }
+
+    /// <summary>A connector as the server shows it.</summary>
+    public JsonObject Show(JsonObject connector) => OddShapes ? State.OddShapes.Connector(connector) : connector;
+
+    /// <summary>A sync job as the server shows it.</summary>
+    public JsonObject Show(ServerSyncJob job) => OddShapes ? State.OddShapes.Job(job.ToJson()) : job.ToJson();
 
     /// <summary>The shape of the sync history: "page" (envelope), "items" or "array".</summary>
     public string SyncHistoryShape { get; set; } = "page";
