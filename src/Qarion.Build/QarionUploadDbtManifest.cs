@@ -65,10 +65,12 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask
     public override bool Execute()
     {
         var allowFailure = string.Equals(AllowFailure?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+        var logger = new Logger(Log, ProjectName());
+        ManifestUploader? uploader = null;
         try
         {
             var settings = UploadSettings.From(this);
-            var uploader = new ManifestUploader(settings, new Logger(Log), GetEnvironmentVariable) { ConfigureClient = ConfigureClient };
+            uploader = new ManifestUploader(settings, logger, GetEnvironmentVariable) { ConfigureClient = ConfigureClient, SyncProgressInterval = SyncProgressInterval };
             var outcome = uploader.RunAsync(_cancel.Token).GetAwaiter().GetResult();
             SyncJobId = outcome.SyncJobId;
             SyncJobStatus = outcome.SyncJobStatus;
@@ -76,6 +78,12 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask
         }
         catch (UploadFailure failure)
         {
+            if (failure.Cause is { } cause)
+            {
+                // The whole chain, for whoever reads a detailed log or a binlog; the error line says what to do.
+                Log.LogMessage(MessageImportance.Low, "Qarion: the failure in full: " + Scrub(cause.ToString()));
+            }
+
             var asWarning = allowFailure && failure.IsServiceFailure;
             var message = asWarning ? failure.Message + " (QarionAllowFailure=true: the build goes on.)" : failure.Message;
             var file = failure.File ?? ProjectFile ?? BuildEngine?.ProjectFileOfTaskNode ?? "";
@@ -94,16 +102,38 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask
         }
         catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
         {
-            Log.LogMessage(MessageImportance.High, "Qarion: upload cancelled; nothing was recorded as uploaded.");
+            logger.Summary(uploader?.Uploaded == true
+                ? $"Qarion: the manifest was uploaded (sync job {uploader.UploadedJob ?? "(no id)"}), but waiting for the sync was cancelled. The upload is not recorded, so the next build sends it again."
+                : "Qarion: upload cancelled before the server received the whole manifest; nothing was recorded as uploaded.");
             return false;
         }
     }
 
-    private sealed class Logger(Microsoft.Build.Utilities.TaskLoggingHelper log) : IUploadLog
-    {
-        public void Summary(string message) => log.LogMessage(MessageImportance.High, message);
+    /// <summary>A seam for tests: how often a long sync wait reports.</summary>
+    internal TimeSpan SyncProgressInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-        public void Detail(string message) => log.LogMessage(MessageImportance.Normal, message);
+    private string ProjectName()
+    {
+        var project = ProjectFile ?? BuildEngine?.ProjectFileOfTaskNode;
+        return string.IsNullOrEmpty(project) ? "(project)" : Path.GetFileNameWithoutExtension(project);
+    }
+
+    /// <summary>The exception texts are the client's, already scrubbed; the key is masked once more here all the same.</summary>
+    private string Scrub(string text)
+    {
+        var key = GetEnvironmentVariable(string.IsNullOrWhiteSpace(ApiKeyEnvironmentVariable) ? "QARION_API_KEY" : ApiKeyEnvironmentVariable.Trim())?.Trim();
+        return string.IsNullOrEmpty(key) ? text : new Qarion.Client.Http.SecretScrubber(key).Scrub(text);
+    }
+
+    /// <summary>Every line names the project, so several projects in one `dotnet build -m` can be told apart.</summary>
+    private sealed class Logger(Microsoft.Build.Utilities.TaskLoggingHelper log, string project) : IUploadLog
+    {
+        public void Summary(string message) => log.LogMessage(MessageImportance.High, Named(message));
+
+        public void Detail(string message) => log.LogMessage(MessageImportance.Normal, Named(message));
+
+        private string Named(string message) =>
+            message.StartsWith("Qarion: ", StringComparison.Ordinal) ? $"Qarion: {project}: {message["Qarion: ".Length..]}" : message;
 
         public void Warning(string code, string message, string? file = null) =>
             log.LogWarning(null, code, null, Codes.HelpLink(code), file ?? "", 0, 0, 0, 0, message);

@@ -110,7 +110,7 @@ public sealed class ConnectorsClient
 
         using var response = await _transport.SendAsync(HttpMethod.Post, path, Body, RequestKind.NotIdempotent, cancellationToken, file.Length).ConfigureAwait(false);
         var job = await ReadAsync(response, Json.SyncJob, cancellationToken).ConfigureAwait(false) ?? new SyncJob();
-        return new DbtManifestUploadResult(job, sent?.Manifest, file.Length);
+        return new DbtManifestUploadResult(job, sent?.Manifest, file.Length, sent?.TransferTime ?? TimeSpan.Zero);
     }
 
     /// <summary>One page of the space's sync history (all connectors), newest first as the server orders it.</summary>
@@ -124,34 +124,78 @@ public sealed class ConnectorsClient
 
     /// <summary>
     /// Polls the sync history until the job succeeds or fails, and returns its final state (a failed
-    /// job is returned, not thrown). Throws <see cref="QarionSyncTimeoutException"/> when it takes too long.
+    /// job is returned, not thrown). <see cref="SyncWaitOptions.Timeout"/> bounds the whole wait, each
+    /// poll included; a poll that fails transiently (5xx, 429, a timeout, a dropped connection) is
+    /// tried again within it, and only 401, 403 or 404 end the wait early. Throws
+    /// <see cref="QarionSyncTimeoutException"/> when the deadline passes.
     /// </summary>
     public async Task<SyncJob> WaitForSyncAsync(string spaceSlug, string jobId, SyncWaitOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
         options ??= new SyncWaitOptions();
-        var started = DateTimeOffset.UtcNow;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var nextReport = options.ProgressInterval;
         SyncJob? lastSeen = null;
+        QarionException? lastError = null;
         while (true)
         {
-            lastSeen = await FindJobAsync(spaceSlug, jobId, options.MaxPages, cancellationToken).ConfigureAwait(false) ?? lastSeen;
+            var left = options.Timeout - clock.Elapsed;
+            if (left <= TimeSpan.Zero)
+            {
+                throw SyncTimeout(spaceSlug, jobId, options, lastSeen, lastError);
+            }
+
+            // A stalled history endpoint must not stretch the wait: the poll gets only what is left of it.
+            using (var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                poll.CancelAfter(left);
+                try
+                {
+                    lastSeen = await FindJobAsync(spaceSlug, jobId, options.MaxPages, poll.Token).ConfigureAwait(false) ?? lastSeen;
+                    lastError = null;
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw SyncTimeout(spaceSlug, jobId, options, lastSeen, lastError);
+                }
+                catch (QarionException ex) when (!IsPermanent(ex))
+                {
+                    lastError = ex;
+                }
+            }
+
             if (lastSeen is not null && lastSeen.State != SyncJobState.InProgress)
             {
                 return lastSeen;
             }
 
-            if (DateTimeOffset.UtcNow - started + options.PollInterval > options.Timeout)
+            if (options.Progress is { } progress && clock.Elapsed >= nextReport)
             {
-                var state = lastSeen is null ? "it never appeared in the sync history" : $"its last status was '{lastSeen.Status}'";
-                throw new QarionSyncTimeoutException(
-                    $"Sync job {jobId} in space '{spaceSlug}' did not finish within {options.Timeout.TotalSeconds:0.#} s; {state}. " +
-                    "It may still finish: look at the space's sync history, or wait longer.",
-                    new QarionErrorContext(null, null, null, "GET", "/" + Space(spaceSlug) + "/sync-history"),
-                    lastSeen);
+                progress(new SyncWaitProgress(clock.Elapsed, lastSeen, lastError));
+                nextReport = clock.Elapsed + options.ProgressInterval;
             }
 
-            await _transport.Options.Delay(options.PollInterval, cancellationToken).ConfigureAwait(false);
+            var pause = options.PollInterval < options.Timeout - clock.Elapsed ? options.PollInterval : options.Timeout - clock.Elapsed;
+            if (pause > TimeSpan.Zero)
+            {
+                await _transport.Options.Delay(pause, cancellationToken).ConfigureAwait(false);
+            }
         }
+    }
+
+    /// <summary>Failures that polling again cannot mend: the key, the right to the space, the space itself.</summary>
+    private static bool IsPermanent(QarionException exception) =>
+        exception is QarionAuthenticationException or QarionPermissionDeniedException or QarionNotFoundException or QarionConfigurationException;
+
+    private static QarionSyncTimeoutException SyncTimeout(string spaceSlug, string jobId, SyncWaitOptions options, SyncJob? lastSeen, QarionException? lastError)
+    {
+        var state = lastSeen is null ? "it never appeared in the sync history" : $"its last status was '{lastSeen.Status ?? "(none)"}'";
+        var failing = lastError is null ? "" : $" The last look at the sync history failed: {lastError.Message}";
+        return new QarionSyncTimeoutException(
+            $"Sync job {jobId} in space '{spaceSlug}' did not finish within {options.Timeout.TotalSeconds:0.#} s; {state}.{failing} " +
+            "It may still finish: look at the space's sync history, or wait longer.",
+            new QarionErrorContext(null, null, null, "GET", "/" + Space(spaceSlug) + "/sync-history"),
+            lastSeen);
     }
 
     private async Task<SyncJob?> FindJobAsync(string spaceSlug, string jobId, int maxPages, CancellationToken cancellationToken)

@@ -41,6 +41,12 @@ public sealed class QarionClientOptions
     /// <summary>A handler to send requests through (a proxy setup, or a test double). The client does not dispose it.</summary>
     public HttpMessageHandler? HttpMessageHandler { get; set; }
 
+    /// <summary>
+    /// Called before each wait between two attempts of a call, with the reason for the retry and the
+    /// wait (the server's <c>Retry-After</c> or the backoff), so a caller can log retries.
+    /// </summary>
+    public Action<QarionRetry>? OnRetry { get; set; }
+
     /// <summary>Added to the User-Agent header, e.g. <c>Qarion.Build/1.0</c>.</summary>
     public string? UserAgent { get; set; }
 
@@ -50,3 +56,12 @@ public sealed class QarionClientOptions
     /// <summary>Where the default key and URL are read from. A seam for tests.</summary>
     internal Func<string, string?> GetEnvironmentVariable { get; set; } = Environment.GetEnvironmentVariable;
 }
+
+/// <summary>One retry about to happen: which call, which attempt failed and why, and how long the client waits first.</summary>
+/// <param name="Method">The HTTP method.</param>
+/// <param name="Path">The request path, without the base URL.</param>
+/// <param name="Attempt">The attempt that failed (1 for the first).</param>
+/// <param name="Reason">What failed: a status with the server's reason, a timeout, a connection failure.</param>
+/// <param name="Delay">The wait before the next attempt.</param>
+/// <param name="FromRetryAfter">Whether the wait is the server's own <c>Retry-After</c>.</param>
+public sealed record QarionRetry(string Method, string Path, int Attempt, string Reason, TimeSpan Delay, bool FromRetryAfter);

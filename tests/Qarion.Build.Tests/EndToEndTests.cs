@@ -37,7 +37,7 @@ public sealed class EndToEndTests(PackageFixture package)
         AssertSucceeded(result);
         var upload = Assert.Single(server.State.Uploads);
         Assert.Equal((id, TestData.Sha256(Jaffle)), (upload.ConnectorId, upload.Sha256));
-        Assert.Contains($"Qarion: uploaded target/manifest.json (1.0 MB, manifest schema v12, dbt 1.10.13, 40 nodes) to space 'analytics', connector 'jaffle_shop' ({id}): sync job {upload.JobId}", result.Output);
+        Assert.Contains($"Qarion: jaffle_shop: uploaded target/manifest.json (1.0 MB, manifest schema v12, dbt 1.10.13, 40 nodes) to space 'analytics', connector 'jaffle_shop' ({id}): sync job {upload.JobId}", result.Output);
         Assert.Contains($"sync-job-id=[{upload.JobId}]", result.Output);
     }
 
@@ -181,7 +181,7 @@ public sealed class EndToEndTests(PackageFixture package)
         AssertSucceeded(second);
         Assert.Contains("is unchanged since its upload", second.Output);
         AssertSucceeded(forced);
-        Assert.Contains("Qarion: uploaded", forced.Output);
+        Assert.Contains("Qarion: jaffle_shop: uploaded", forced.Output);
         Assert.Equal(2, server.State.Uploads.Count);
         Assert.True(File.Exists(Path.Combine(project.Directory, "obj", "qarion", "upload.stamp")));
     }
@@ -224,7 +224,7 @@ public sealed class EndToEndTests(PackageFixture package)
         });
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("Qarion: upload cancelled", result.Output);
+        Assert.Contains("Qarion: jaffle_shop: upload cancelled", result.Output);
         Assert.Empty(server.State.Uploads);
         Assert.False(File.Exists(Path.Combine(project.Directory, "obj", "qarion", "upload.stamp")));
     }
@@ -247,7 +247,7 @@ public sealed class EndToEndTests(PackageFixture package)
     [Fact]
     public async Task Two_dbt_projects_in_one_parallel_build_each_upload_to_their_connector()
     {
-        await using var server = await ServerHarness.StartAsync(o => o.RateLimit = 3);
+        await using var server = await ServerHarness.StartAsync(o => { o.RateLimit = 3; o.RateLimitWindow = TimeSpan.FromSeconds(3); });
         var root = ConsumerProject.NewRoot("multi");
         var jaffle = Project(server, "jaffle_shop", root);
         jaffle.Properties["QarionConnectorName"] = "jaffle_shop";
@@ -270,7 +270,10 @@ public sealed class EndToEndTests(PackageFixture package)
         var uploads = server.State.Uploads.ToDictionary(u => u.ConnectorId, u => u.Sha256);
         Assert.Equal(TestData.Sha256(Jaffle), uploads[jaffleId]);
         Assert.Equal(TestData.Sha256(TestData.Manifest("fivetran-hubspot.manifest.json")), uploads[hubspotId]);
-        // Four requests against a limit of three a minute: one was refused and waited out.
+        // Four requests against a limit of three per window: one was refused and waited out.
         Assert.Contains(server.Requests, r => r.Status == 429);
+        // Each line says whose upload it was.
+        Assert.Contains("Qarion: jaffle_shop: uploaded", result.Output);
+        Assert.Contains("Qarion: hubspot: uploaded", result.Output);
     }
 }

@@ -53,7 +53,7 @@ public sealed class EndToEndTrustTests(PackageFixture package)
         var result = await project.BuildAsync(Ci());
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("Qarion: uploaded", result.Output);
+        Assert.Contains("Qarion: jaffle_shop: uploaded", result.Output);
         Assert.Equal(TestData.Sha256(Jaffle), Assert.Single(server.State.Uploads).Sha256);
     }
 
@@ -80,7 +80,7 @@ public sealed class EndToEndTrustTests(PackageFixture package)
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("error QRN1007", result.Output);
-        Assert.DoesNotContain("Qarion: uploaded", result.Output);
+        Assert.DoesNotContain("Qarion: jaffle_shop: uploaded", result.Output);
         Assert.Empty(server.State.Uploads);
         Assert.False(File.Exists(Path.Combine(project.Directory, "obj", "qarion", "upload.stamp")));
     }
@@ -97,7 +97,7 @@ public sealed class EndToEndTrustTests(PackageFixture package)
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("warning QRN3003", result.Output);
-        Assert.Contains("Qarion: uploaded", result.Output);
+        Assert.Contains("Qarion: jaffle_shop: uploaded", result.Output);
         Assert.Single(server.State.Uploads);
     }
 

@@ -260,7 +260,7 @@ public sealed class IntegrityTests
         var warning = Assert.Single(run.Engine.Warnings);
         Assert.Equal("QRN3003", warning.Code);
         Assert.Contains("will upload it again", warning.Message);
-        Assert.Contains(run.Engine.HighMessages, m => m.StartsWith("Qarion: uploaded", StringComparison.Ordinal));
+        Assert.Contains(run.Engine.HighMessages, m => m.StartsWith("Qarion: jaffle: uploaded", StringComparison.Ordinal));
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(obj)!, "*.tmp", SearchOption.AllDirectories));
     }
 

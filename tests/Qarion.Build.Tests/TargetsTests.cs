@@ -36,7 +36,7 @@ public sealed class TargetsTests
         var result = await project.BuildAsync(Env());
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("Qarion: upload skipped: QarionUploadEnabled is 'false' (not a CI build). Set QarionUploadEnabled=true", result.Output);
+        Assert.Contains("Qarion: dbt: upload skipped: not a CI build (no CI variable found). Set QarionUploadEnabled=true", result.Output);
         Assert.Empty(server.Requests);
     }
 
@@ -58,7 +58,7 @@ public sealed class TargetsTests
         Assert.True(result.ExitCode == 0, result.ToString());
         var upload = Assert.Single(server.State.Uploads);
         Assert.Contains($"sync-job-id=[{upload.JobId}]", result.Output);
-        Assert.Contains("Qarion: uploaded", result.Output);
+        Assert.Contains("Qarion: dbt: uploaded", result.Output);
         Assert.DoesNotContain(ServerHarness.Key, result.Output);
     }
 
@@ -77,7 +77,8 @@ public sealed class TargetsTests
 
         Assert.Equal(0, on.ExitCode);
         Assert.Equal(0, off.ExitCode);
-        Assert.Contains("upload skipped", off.Output);
+        Assert.Contains("Qarion: dbt: upload skipped: QarionUploadEnabled is 'false' (set explicitly; CI build: true).", off.Output);
+        Assert.DoesNotContain("not a CI build", off.Output);
         Assert.Single(server.State.Uploads);
     }
 
@@ -92,7 +93,8 @@ public sealed class TargetsTests
         var result = await project.BuildAsync(Env());
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("warning QRN3001", result.Output);
+        // Pointed at the user's project, where the property is set, not at the package's targets file.
+        Assert.Contains($"{Path.Combine(project.Directory, "dbt.proj")} : warning QRN3001", result.Output);
         Assert.Contains("'DbtBiuld'", result.Output);
         Assert.Empty(server.Requests);
     }
@@ -115,7 +117,7 @@ public sealed class TargetsTests
         var result = await project.BuildAsync(Env());
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.True(result.Output.IndexOf("dbt stand-in: build", StringComparison.Ordinal) < result.Output.IndexOf("Qarion: uploaded", StringComparison.Ordinal));
+        Assert.True(result.Output.IndexOf("dbt stand-in: build", StringComparison.Ordinal) < result.Output.IndexOf("Qarion: dbt: uploaded", StringComparison.Ordinal));
         Assert.DoesNotContain("QRN3001", result.Output);
         Assert.Equal(TestData.Sha256(TestData.Manifest("fivetran-hubspot.manifest.json")), Assert.Single(server.State.Uploads).Sha256);
     }

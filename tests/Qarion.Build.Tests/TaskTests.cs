@@ -20,7 +20,7 @@ public sealed class TaskTests
         var upload = Assert.Single(server.State.Uploads);
         Assert.Equal(TestData.Sha256(TestData.Manifest(Jaffle)), upload.Sha256);
         Assert.Equal(upload.JobId, run.Task.SyncJobId);
-        var line = Assert.Single(run.Engine.HighMessages, m => m.StartsWith("Qarion: uploaded", StringComparison.Ordinal));
+        var line = Assert.Single(run.Engine.HighMessages, m => m.StartsWith("Qarion: jaffle: uploaded", StringComparison.Ordinal));
         Assert.Contains("1.0 MB, manifest schema v12, dbt 1.10.13, 40 nodes", line);
         Assert.Contains($"space 'analytics', connector {id}", line);
         Assert.Contains(upload.JobId!, line);

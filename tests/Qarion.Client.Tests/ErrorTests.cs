@@ -53,7 +53,7 @@ public sealed class ErrorTests
         var connector = await Assert.ThrowsAsync<QarionNotFoundException>(() => client.Connectors.GetAsync(ServerHarness.Space, Guid.Empty.ToString()));
 
         Assert.Contains("Space 'no-such-space' not found", space.Message);
-        Assert.Contains("Check the space slug", space.Message);
+        Assert.Contains("The space or the connector does not exist", space.Message);
         Assert.Contains(Guid.Empty.ToString(), connector.Message);
         Assert.Equal(1, server.Requests.Count(r => r.Status == 404 && r.Path.Contains("no-such-space")));
     }

@@ -39,6 +39,7 @@ internal static class Codes
     public const string TooLarge = "QRN2010";
     public const string Refused = "QRN2011";
     public const string AnswerLacksField = "QRN2012";
+    public const string CertificateRefused = "QRN2013";
     public const string SyncFailed = "QRN2101";
     public const string SyncTimeout = "QRN2102";
 

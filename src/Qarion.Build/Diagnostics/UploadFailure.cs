@@ -18,6 +18,15 @@ internal sealed class UploadFailure(string code, string message, bool isServiceF
 
     public long Column { get; } = column;
 
+    /// <summary>The exception behind this failure, logged whole at low importance (scrubbed like everything else).</summary>
+    public Exception? Cause { get; private set; }
+
+    public UploadFailure WithCause(Exception cause)
+    {
+        Cause = cause;
+        return this;
+    }
+
     public static UploadFailure Config(string code, string message) => new(code, message, isServiceFailure: false);
 
     public static UploadFailure Service(string code, string message) => new(code, message, isServiceFailure: true);

@@ -4,15 +4,27 @@ using Qarion.Client.Manifests;
 
 namespace Qarion.Build.Upload;
 
-/// <summary>Gives each client exception its QRN code. The client's messages already say what, where and what to do.</summary>
+/// <summary>
+/// Gives each client exception its QRN code. The client's messages already say what, where and what to
+/// do; MSBuild-specific advice (which property to change) is added here. Null for an exception that is
+/// not a known failure: it then travels on unchanged, with its stack.
+/// </summary>
 internal static class FailureMapper
 {
-    public static UploadFailure From(Exception exception, string manifestPath) => exception switch
+    public static UploadFailure? From(Exception exception, UploadSettings settings) => Map(exception, settings) is { } failure
+        ? failure.WithCause(exception)
+        : null;
+
+    private static UploadFailure? Map(Exception exception, UploadSettings settings) => exception switch
     {
-        DbtManifestException m => Manifest(m, manifestPath),
-        QarionAuthenticationException e => UploadFailure.Service(Codes.Unauthorized, e.Message),
+        DbtManifestException m => Manifest(m, settings.ManifestPath),
+        QarionAuthenticationException e => UploadFailure.Service(Codes.Unauthorized,
+            e.Message + $" The key is read from the environment variable {settings.ApiKeyEnvironmentVariable} (QarionApiKeyEnvironmentVariable)."),
         QarionPermissionDeniedException e => UploadFailure.Service(Codes.Forbidden, e.Message),
-        QarionNotFoundException e => UploadFailure.Service(Codes.NotFound, e.Message),
+        QarionNotFoundException e => UploadFailure.Service(Codes.NotFound, e.Message + (settings.ConnectorId is null
+            ? $" Check QarionSpace ('{settings.Space}'): the connector list of that space was not found."
+            : $" Check QarionSpace ('{settings.Space}') and QarionConnectorId ('{settings.ConnectorId}').")),
+        QarionCertificateException e => UploadFailure.Service(Codes.CertificateRefused, e.Message),
         QarionRateLimitException e => UploadFailure.Service(Codes.RateLimited, e.Message),
         QarionServerException e => UploadFailure.Service(Codes.ServerError, e.Message),
         QarionSyncTimeoutException e => UploadFailure.Service(Codes.SyncTimeout, e.Message),
@@ -21,10 +33,10 @@ internal static class FailureMapper
         QarionPayloadTooLargeException e => UploadFailure.Service(Codes.TooLarge, e.Message),
         QarionConfigurationException e => UploadFailure.Config(Codes.BadApiUrl, e.Message),
         QarionException e => UploadFailure.Service(Codes.Refused, e.Message),
-        FileNotFoundException e => Missing(manifestPath, e.Message),
+        FileNotFoundException e => Missing(settings.ManifestPath, e.Message),
         IOException or UnauthorizedAccessException => new UploadFailure(Codes.ManifestUnreadable,
-            $"The dbt manifest {manifestPath} could not be read: {exception.Message}", isServiceFailure: false, manifestPath),
-        _ => throw exception,
+            $"The dbt manifest {settings.ManifestPath} could not be read: {exception.Message}", isServiceFailure: false, settings.ManifestPath),
+        _ => null,
     };
 
     public static UploadFailure Missing(string manifestPath, string? why = null) => new(

@@ -26,6 +26,14 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
     /// <summary>A seam for tests: waits between retries and polls.</summary>
     internal Action<QarionClientOptions>? ConfigureClient { get; init; }
 
+    /// <summary>How often a long sync wait says how it stands. A seam for tests.</summary>
+    internal TimeSpan SyncProgressInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The sync job of a manifest the server has received, once it has: a cancellation after that must not say "not uploaded".</summary>
+    public string? UploadedJob { get; private set; }
+
+    public bool Uploaded { get; private set; }
+
     public async Task<UploadOutcome> RunAsync(CancellationToken cancellationToken)
     {
         try
@@ -33,9 +41,9 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
             var file = ManifestFile.Find(settings.ManifestPath);
             return await UploadAsync(file, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not UploadFailure and not OperationCanceledException)
+        catch (Exception ex) when (ex is not UploadFailure and not OperationCanceledException && FailureMapper.From(ex, settings) is { } failure)
         {
-            throw FailureMapper.From(ex, settings.ManifestPath);
+            throw failure;
         }
     }
 
@@ -92,6 +100,8 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
             new DbtManifestUploadOptions { CheckManifest = sendChecked, ComputeSha256 = sendChecked, ExpectedSha256 = checkedFirst?.Sha256 },
             cancellationToken).ConfigureAwait(false);
         clock.Stop();
+        Uploaded = true;
+        UploadedJob = result.Job.Id;
         var manifest = checkedFirst ?? result.Manifest!;
         if (sendChecked)
         {
@@ -102,7 +112,7 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
         log.Summary(string.Create(CultureInfo.InvariantCulture,
             $"Qarion: uploaded {Display(file.Path)} ({Size(manifest.Bytes)}, manifest schema v{manifest.SchemaVersion}, dbt {manifest.DbtVersion ?? "?"}, {manifest.Nodes} nodes) " +
             $"to space '{settings.Space}', connector {connector}: sync job {result.Job.Id ?? "(no id returned)"} " +
-            $"in {clock.Elapsed.TotalSeconds:0.00} s ({Size((long)(manifest.Bytes / Math.Max(clock.Elapsed.TotalSeconds, 0.001)))}/s)."));
+            $"in {clock.Elapsed.TotalSeconds:0.00} s ({Size((long)(manifest.Bytes / Math.Max(result.TransferTime.TotalSeconds, 0.001)))}/s)."));
 
         string? status = null;
         if (settings.WaitForSync)
@@ -140,6 +150,8 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
             RequestTimeout = settings.RequestTimeout,
             MaxRetries = settings.MaxRetries,
             UserAgent = "Qarion.Build/" + typeof(ManifestUploader).Assembly.GetName().Version?.ToString(3),
+            OnRetry = retry => log.Detail(FormattableString.Invariant(
+                $"Qarion: {retry.Method} {retry.Path} attempt {retry.Attempt} failed ({retry.Reason}); trying again in {retry.Delay.TotalSeconds:0.#} s{(retry.FromRetryAfter ? ", as the server's Retry-After asks" : "")}.")),
         };
         ConfigureClient?.Invoke(options);
         return new QarionClient(options);
@@ -173,13 +185,22 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
             throw UploadFailure.Service(Codes.AnswerLacksField, "The upload was accepted, but its answer carried no sync job id (no \"id\" field), so there is no job to wait for. The manifest was uploaded; set QarionWaitForSync=false, or check that QarionApiUrl points at Qarion's API.");
         }
 
-        log.Detail($"Qarion: waiting up to {settings.SyncTimeout.TotalSeconds:0} s for sync job {job.Id}.");
-        var done = await client.Connectors.WaitForSyncAsync(
-            settings.Space, job.Id, new SyncWaitOptions { Timeout = settings.SyncTimeout, PollInterval = settings.SyncPollInterval }, cancellationToken).ConfigureAwait(false);
+        log.Detail($"Qarion: waiting up to {settings.SyncTimeout.TotalSeconds:0} s for sync job {job.Id} (QarionSyncTimeoutSeconds).");
+        var wait = new SyncWaitOptions
+        {
+            Timeout = settings.SyncTimeout,
+            PollInterval = settings.SyncPollInterval,
+            ProgressInterval = SyncProgressInterval,
+            Progress = p => log.Detail(FormattableString.Invariant(
+                $"Qarion: still waiting for sync job {job.Id} after {p.Elapsed.TotalSeconds:0} s; its last status is '{p.LastSeen?.Status ?? "(not seen yet)"}'{(p.LastError is null ? "" : "; the last look at the sync history failed and is tried again: " + p.LastError.Message)}.")),
+        };
+        var done = await client.Connectors.WaitForSyncAsync(settings.Space, job.Id, wait, cancellationToken).ConfigureAwait(false);
         if (done.State == SyncJobState.Failed)
         {
+            var reason = done.ErrorMessage
+                ?? (done.ExtensionData?.TryGetValue("error_message", out var raw) == true ? raw.GetRawText() : "(no error message)");
             throw UploadFailure.Service(Codes.SyncFailed,
-                $"Qarion's sync job {done.Id} for space '{settings.Space}' failed: {done.ErrorMessage ?? "(no error message)"}. The manifest was uploaded; fix what the message says and build again.");
+                $"Qarion's sync job {done.Id} for space '{settings.Space}' failed: {reason.TrimEnd('.')}. The manifest was uploaded; fix what the message says and build again.");
         }
 
         log.Summary($"Qarion: sync job {done.Id} {done.Status}: {done.TablesAdded ?? 0} tables added, {done.TablesUpdated ?? 0} updated, {done.TablesDeleted ?? 0} deleted.");

@@ -52,6 +52,13 @@ internal sealed record UploadSettings
             throw UploadFailure.Config(Codes.BadApiUrl, $"QarionApiUrl is '{url}', which is not an http(s) URL such as https://api.qarion.com.");
         }
 
+        if (apiUrl.Scheme == Uri.UriSchemeHttp && !Qarion.Client.Http.QarionSettings.IsLoopback(apiUrl))
+        {
+            throw UploadFailure.Config(Codes.BadApiUrl,
+                $"QarionApiUrl is '{url}': plain http:// to a host other than this machine would send the API key in clear text. " +
+                "Use an https:// URL; plain http:// is accepted only for loopback (127.0.0.1, [::1], localhost), such as the local server.");
+        }
+
         return new UploadSettings
         {
             ManifestPath = Path.GetFullPath(task.ManifestPath),

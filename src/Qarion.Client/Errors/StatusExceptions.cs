@@ -101,8 +101,19 @@ public sealed class QarionSyncTimeoutException(string message, QarionErrorContex
 }
 
 /// <summary>No HTTP answer at all: connection refused or reset, DNS failure, TLS failure.</summary>
-public sealed class QarionConnectionException(string message, QarionErrorContext context, Exception inner)
+public class QarionConnectionException(string message, QarionErrorContext context, Exception inner)
     : QarionException(message, context, inner);
+
+/// <summary>The server's TLS certificate was refused (never retried). <see cref="Problem"/> says why, in words.</summary>
+public sealed class QarionCertificateException(string message, QarionErrorContext context, Exception inner, string host, string problem)
+    : QarionConnectionException(message, context, inner)
+{
+    /// <summary>The host whose certificate was refused.</summary>
+    public string Host { get; } = host;
+
+    /// <summary>Why: untrusted root (self-signed, a private authority), name mismatch, expired, an incomplete chain.</summary>
+    public string Problem { get; } = problem;
+}
 
 /// <summary>The client is misconfigured (no key, an unsafe URL); raised before any request.</summary>
 public sealed class QarionConfigurationException(string message) : QarionException(message);

@@ -16,7 +16,7 @@ internal static partial class ErrorMapper
 
     public static async Task<QarionException> FromResponseAsync(
         HttpResponseMessage response, string method, string path, SecretScrubber scrubber,
-        int attempts, long? uploadSize, CancellationToken cancellationToken)
+        int attempts, long? uploadSize, string? note, CancellationToken cancellationToken)
     {
         var body = await ReadStartAsync(response, cancellationToken).ConfigureAwait(false);
         body = scrubber.Scrub(body);
@@ -25,7 +25,12 @@ internal static partial class ErrorMapper
         var context = new QarionErrorContext(status, detail, body.Length > KeptBodyChars ? body[..KeptBodyChars] : body, method, path);
         // Everything the server sent (the reason phrase too) is scrubbed once more after decoding.
         var said = scrubber.Scrub(Summarize(detail, body, response));
-        var head = $"{method} {path} failed with {(int)status} {scrubber.Scrub(response.ReasonPhrase ?? status.ToString())}: {said}";
+        // The server's words end with a full stop, so our advice after them reads as a sentence of its own.
+        var head = $"{method} {path} failed with {(int)status} {scrubber.Scrub(response.ReasonPhrase ?? status.ToString())}: {Sentence(said)}";
+        if (note is not null)
+        {
+            head += " " + note;
+        }
 
         switch ((int)status)
         {
@@ -38,7 +43,7 @@ internal static partial class ErrorMapper
                 return new QarionPermissionDeniedException(
                     $"{head} The key is valid but its user may not do this here: use a key of a user or service account with access to this space.", context);
             case 404:
-                return new QarionNotFoundException($"{head} Check the space slug and the id.", context);
+                return new QarionNotFoundException($"{head} The space or the connector does not exist, or this key cannot see it.", context);
             case 409:
                 return new QarionConflictException($"{head} Something with the same name exists, or it changed meanwhile.", context);
             case 413:
@@ -120,6 +125,12 @@ internal static partial class ErrorMapper
 
         var text = body.Length > 300 ? body[..300] + "…" : body;
         return $"the answer was not JSON ({mediaType}): {text.ReplaceLineEndings(" ")}";
+    }
+
+    private static string Sentence(string text)
+    {
+        text = text.Trim();
+        return text.Length == 0 || ".!?".Contains(text[^1], StringComparison.Ordinal) ? text : text + ".";
     }
 
     [GeneratedRegex("<title[^>]*>(.*?)</title>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]

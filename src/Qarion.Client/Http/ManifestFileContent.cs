@@ -41,6 +41,9 @@ internal sealed class ManifestFileContent : HttpContent
     /// <summary>Bytes of the file handed to the network (the multipart framing aside).</summary>
     public long BytesSent { get; private set; }
 
+    /// <summary>From the first byte read to the last byte handed to the network: the transfer alone.</summary>
+    public TimeSpan TransferTime { get; private set; }
+
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
 
@@ -55,6 +58,7 @@ internal sealed class ManifestFileContent : HttpContent
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var producing = Task.Run(() => ReadAndCheckAsync(free.Reader, toSend.Writer, stop.Token), CancellationToken.None);
         try
         {
@@ -85,6 +89,8 @@ internal sealed class ManifestFileContent : HttpContent
                 await stream.WriteAsync(last.Buffer.AsMemory(0, last.Length), stop.Token).ConfigureAwait(false);
                 BytesSent += last.Length;
             }
+
+            TransferTime = clock.Elapsed;
         }
         finally
         {
@@ -105,7 +111,7 @@ internal sealed class ManifestFileContent : HttpContent
             await using var stream = _file.OpenRead();
             if (stream.Length != _file.Length)
             {
-                throw _file.Changed($"it had {_file.Length:N0} bytes when the upload began and has {stream.Length:N0} now");
+                throw _file.Changed($"it {(stream.Length > _file.Length ? "grew" : "shrank")} from {_file.Length:N0} bytes, when the upload began, to {stream.Length:N0}");
             }
 
             long total = 0;

@@ -72,6 +72,6 @@ internal sealed record QarionSettings(Uri BaseUrl, string ApiKey, QarionClientOp
         }
     }
 
-    private static bool IsLoopback(Uri url) =>
+    internal static bool IsLoopback(Uri url) =>
         url.IsLoopback || (IPAddress.TryParse(url.DnsSafeHost, out var ip) && IPAddress.IsLoopback(ip));
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using System.Runtime.ExceptionServices;
 using System.Reflection;
 using Qarion.Client.Manifests;
 
@@ -11,6 +12,7 @@ internal sealed class QarionTransport : IDisposable
     private readonly HttpClient _http;
     private readonly QarionSettings _settings;
     private readonly Uri _root;
+    private readonly CertificateProblems _certificates = new();
 
     public QarionTransport(QarionSettings settings, QarionClientOptions options)
     {
@@ -21,6 +23,9 @@ internal sealed class QarionTransport : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             // Plain http is allowed only to this machine: a proxy (HTTP_PROXY) would carry the key off it in clear text.
             UseProxy = settings.BaseUrl.Scheme == Uri.UriSchemeHttps,
+            // A redirect would resend the request elsewhere; it is reported instead (see Redirected).
+            AllowAutoRedirect = false,
+            SslOptions = { RemoteCertificateValidationCallback = _certificates.Validate },
         };
         _http = new HttpClient(handler, disposeHandler: options.HttpMessageHandler is null)
         {
@@ -56,6 +61,7 @@ internal sealed class QarionTransport : IDisposable
         var options = _settings.Options;
         var clock = Stopwatch.StartNew();
         var displayPath = "/" + path;
+        var context = new QarionErrorContext(null, null, null, method.Method, displayPath);
         for (var attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -64,29 +70,38 @@ internal sealed class QarionTransport : IDisposable
             using var request = new HttpRequestMessage(method, new Uri(_root, path)) { Content = content?.Invoke() };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _settings.ApiKey);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            if (uploadSize is not null)
+            {
+                // A server that refuses the upload (401, 413) says so before the body is sent, and we read it.
+                request.Headers.ExpectContinue = true;
+            }
 
             HttpResponseMessage? response = null;
             TimeSpan? wait = null;
+            string reason;
             try
             {
                 // The whole answer is read within the attempt's timeout, so a server stalling mid-body times out too.
                 response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptTimeout.Token).ConfigureAwait(false);
+                reason = $"{(int)response.StatusCode} {Scrubber.Scrub(response.ReasonPhrase)}";
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
+                reason = $"no complete answer within {options.RequestTimeout.TotalSeconds:0.#} s";
                 if (kind != RequestKind.Idempotent || !CanRetry(attempt, clock, null, out wait))
                 {
                     throw new QarionTimeoutException(
                         $"{method} {displayPath} timed out after {options.RequestTimeout.TotalSeconds:0.#} s with no complete answer " +
                         $"(attempt {attempt}). Raise the request timeout for large files or slow links, or check that {_settings.BaseUrl} is reachable.",
-                        new QarionErrorContext(null, null, null, method.Method, displayPath), ex);
+                        context, ex);
                 }
             }
             catch (HttpRequestException ex)
             {
                 if (FindManifestProblem(ex) is { } manifestProblem)
                 {
-                    throw manifestProblem;
+                    // The file's own problem, with its own stack: never mistaken for the network's.
+                    ExceptionDispatchInfo.Capture(manifestProblem).Throw();
                 }
 
                 if (cancellationToken.IsCancellationRequested)
@@ -94,15 +109,30 @@ internal sealed class QarionTransport : IDisposable
                     throw new OperationCanceledException(cancellationToken);
                 }
 
+                if (_certificates.ProblemWith(ex, request.RequestUri!) is { } certificate)
+                {
+                    // A certificate does not get better by asking again: never retried.
+                    throw new QarionCertificateException(
+                        $"{method} {displayPath}: the TLS certificate of {request.RequestUri!.Host} was refused: {certificate}. " +
+                        "If this server uses a private certificate authority, make this machine trust it (see the README's section \"Private certificate authorities\"); " +
+                        "otherwise check QarionApiUrl's host name.",
+                        context, ex, request.RequestUri!.Host, certificate);
+                }
+
+                reason = Flatten(ex);
                 if (!RetryPolicy.IsRetryableFailure(ex, kind) || !CanRetry(attempt, clock, null, out wait))
                 {
+                    var what = uploadSize is not null && reason.Contains("copying content", StringComparison.OrdinalIgnoreCase)
+                        ? $"the connection to {Authority} broke while the manifest was being sent ({reason}); the server (or a proxy before it) may have refused the upload without an answer, or the network failed"
+                        : $"got no answer from {Authority}: {reason}";
                     throw new QarionConnectionException(
-                        $"{method} {displayPath} got no answer from {_settings.BaseUrl.GetLeftPart(UriPartial.Authority)}: {ex.Message} " +
-                        $"(attempt {attempt}). Check the URL, the network and any proxy.",
-                        new QarionErrorContext(null, null, null, method.Method, displayPath), ex);
+                        $"{method} {displayPath} {what} (attempt {attempt}). Check QarionApiUrl, the network and any proxy.",
+                        context, ex);
                 }
             }
 
+            string? note = null;
+            var fromRetryAfter = false;
             if (response is not null)
             {
                 if (response.IsSuccessStatusCode)
@@ -112,18 +142,62 @@ internal sealed class QarionTransport : IDisposable
 
                 using (response)
                 {
+                    if ((int)response.StatusCode is >= 300 and < 400)
+                    {
+                        throw Redirected(response, method, displayPath, context);
+                    }
+
                     var retryAfter = RetryPolicy.RetryAfter(response, DateTimeOffset.UtcNow);
                     if (!RetryPolicy.IsRetryableStatus(response, kind) || !CanRetry(attempt, clock, retryAfter, out wait))
                     {
+                        if (RetryPolicy.IsRetryableStatus(response, kind) && retryAfter is { } asked && clock.Elapsed + asked >= options.TotalTimeout)
+                        {
+                            var left = options.TotalTimeout - clock.Elapsed;
+                            note = $"The server asked to wait {asked.TotalSeconds:0.#} s before trying again (Retry-After), longer than the " +
+                                   $"{Math.Max(0, left.TotalSeconds):0.#} s left of this call's time budget, so it was not retried.";
+                        }
+
                         throw await ErrorMapper.FromResponseAsync(
-                            response, method.Method, displayPath, Scrubber, attempt, uploadSize, cancellationToken).ConfigureAwait(false);
+                            response, method.Method, displayPath, Scrubber, attempt, uploadSize, note, cancellationToken).ConfigureAwait(false);
                     }
+
+                    fromRetryAfter = retryAfter is not null;
                 }
             }
 
             // Every path that reaches here chose to retry, and how long to wait first.
+            options.OnRetry?.Invoke(new QarionRetry(method.Method, displayPath, attempt, reason, wait!.Value, fromRetryAfter));
             await options.Delay(wait!.Value, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private string Authority => _settings.BaseUrl.GetLeftPart(UriPartial.Authority);
+
+    /// <summary>A redirect is reported, never followed: the key is sent only to the configured base URL.</summary>
+    private QarionException Redirected(HttpResponseMessage response, HttpMethod method, string displayPath, QarionErrorContext context)
+    {
+        var location = response.Headers.Location is { } target ? new Uri(response.RequestMessage!.RequestUri!, target).AbsoluteUri : "(no Location given)";
+        return new QarionException(
+            Scrubber.Scrub($"{method} {displayPath} was redirected ({(int)response.StatusCode} {response.ReasonPhrase}) to {location}. " +
+                           "The client does not follow redirects, so the API key goes only to the configured base URL: " +
+                           "set the base URL (QarionApiUrl) to the address the server redirects to."),
+            context with { StatusCode = response.StatusCode });
+    }
+
+    /// <summary>Every message of an exception's chain, once each: the outer "error while sending" and the cause below it.</summary>
+    internal static string Flatten(Exception exception)
+    {
+        var parts = new List<string>();
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            var message = e.Message.Trim().TrimEnd('.');
+            if (message.Length > 0 && !parts.Any(p => p.Contains(message, StringComparison.Ordinal)))
+            {
+                parts.Add(message);
+            }
+        }
+
+        return string.Join(": ", parts);
     }
 
     private bool CanRetry(int attempt, Stopwatch clock, TimeSpan? retryAfter, out TimeSpan? wait)

@@ -25,7 +25,11 @@ public sealed class DbtManifestUploadOptions
 }
 
 /// <summary>The job the upload started, and what the check found in the file (null when it was off).</summary>
-public sealed record DbtManifestUploadResult(SyncJob Job, DbtManifestInfo? Manifest, long Bytes);
+/// <param name="Job">The sync job the upload started (possibly only an id, or nothing).</param>
+/// <param name="Manifest">What the check found, when it ran while sending.</param>
+/// <param name="Bytes">The file's size.</param>
+/// <param name="TransferTime">How long sending the file took in the attempt that succeeded, without retries and waits.</param>
+public sealed record DbtManifestUploadResult(SyncJob Job, DbtManifestInfo? Manifest, long Bytes, TimeSpan TransferTime = default);
 
 /// <summary>How <see cref="ConnectorsClient.WaitForSyncAsync"/> polls.</summary>
 public sealed class SyncWaitOptions
@@ -38,4 +42,13 @@ public sealed class SyncWaitOptions
 
     /// <summary>How many pages of history (100 jobs each) to search for the job per poll. Default 5.</summary>
     public int MaxPages { get; set; } = 5;
+
+    /// <summary>Called about every <see cref="ProgressInterval"/> while the job is unfinished, to say how long the wait has taken.</summary>
+    public Action<SyncWaitProgress>? Progress { get; set; }
+
+    /// <summary>How often <see cref="Progress"/> is called. Default 30 seconds.</summary>
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
+
+/// <summary>How a wait for a sync job stands: time waited, the job as last seen, and the last poll's failure, if it failed.</summary>
+public sealed record SyncWaitProgress(TimeSpan Elapsed, SyncJob? LastSeen, QarionException? LastError);

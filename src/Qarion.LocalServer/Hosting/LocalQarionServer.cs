@@ -32,7 +32,13 @@ public sealed class LocalQarionServer : IAsyncDisposable
         {
             // Manifests can be gigabytes; the size limit, if any, is ours (413), not Kestrel's.
             kestrel.Limits.MaxRequestBodySize = null;
-            kestrel.Listen(IPAddress.Loopback, options.Port);
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen =>
+            {
+                if (options.Certificate is { } certificate)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
         });
 
         var state = new CatalogState(options);

@@ -37,6 +37,9 @@ public sealed class LocalServerOptions
     /// <summary>Answer with legal but unexpected field types and list entries, as a demanding test of clients.</summary>
     public bool OddShapes { get; set; }
 
+    /// <summary>Serve https with this certificate (for tests of certificate failures); null for plain http.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; set; }
+
     /// <summary>Print one line per request.</summary>
     public bool LogRequests { get; set; }
 }

@@ -132,6 +132,11 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
             context.Response.Headers.RetryAfter = fault.RetryAfter;
         }
 
+        if (fault.Location is not null)
+        {
+            context.Response.Headers.Location = fault.Location;
+        }
+
         switch (fault.Body)
         {
             case "html":

@@ -27,6 +27,9 @@ public sealed record Fault
     /// <summary>Abort the connection instead of answering.</summary>
     public bool Drop { get; init; }
 
+    /// <summary>A Location header to send (with a 3xx status: a redirect).</summary>
+    public string? Location { get; init; }
+
     /// <summary>Only requests whose path contains this.</summary>
     public string? PathContains { get; init; }
 

@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Build.Framework;
+using Qarion.Build.Tests.Support;
+using Qarion.LocalServer.State;
+using Qarion.Tests.Shared;
+
+namespace Qarion.Build.Tests;
+
+/// <summary>What the build log says when the server misbehaves: the real cause, retries and waits visible, advice an MSBuild user can follow.</summary>
+public sealed class HonestTaskTests
+{
+    private static readonly string Jaffle = TestData.Manifest("jaffle-shop-dbt-1.10.manifest.json");
+
+    private static IEnumerable<string> Normal(TaskRun run) =>
+        run.Engine.Messages.Where(m => m.Importance == MessageImportance.Normal).Select(m => m.Message ?? "");
+
+    [Fact]
+    public async Task Retries_are_logged_at_normal_importance_with_attempt_reason_and_wait()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var run = new TaskRun(server, Jaffle) { Task = { ConnectorId = server.Seed("jaffle_shop") } };
+        server.State.Faults.Add(new Fault { Status = 503, Count = 2, RetryAfter = "45", PathContains = "dbt-manifest" });
+
+        Assert.True(run.Execute(), run.Engine.AllText);
+
+        var retries = Normal(run).Where(m => m.Contains("failed (503")).ToList();
+        Assert.Equal(2, retries.Count);
+        Assert.Contains("attempt 1 failed (503 Service Unavailable); trying again in 45 s, as the server's Retry-After asks.", retries[0]);
+        Assert.Contains("attempt 2 failed", retries[1]);
+    }
+
+    [Fact]
+    public async Task One_transient_500_from_the_history_does_not_fail_a_build_that_waits()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        server.State.Faults.Add(new Fault { Status = 500, PathContains = "sync-history" });
+        var run = new TaskRun(server, Jaffle) { Task = { ConnectorId = server.Seed("jaffle_shop"), WaitForSync = "true" } };
+
+        Assert.True(run.Execute(), run.Engine.AllText);
+
+        Assert.Equal("succeeded", run.Task.SyncJobStatus);
+        Assert.Contains(server.Requests, r => r.Status == 500);
+    }
+
+    [Fact]
+    public async Task A_stalled_history_ends_with_QRN2102_at_the_sync_deadline()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var stalled = new TaskCompletionSource();
+        server.State.Faults.Add(new Fault { PathContains = "sync-history", HoldUntil = stalled, Count = 100 });
+        var run = new TaskRun(server, Jaffle) { Task = { ConnectorId = server.Seed("jaffle_shop"), WaitForSync = "true", SyncTimeoutSeconds = "1", TimeoutSeconds = "300" } };
+
+        var result = await Task.Run(run.Execute).WaitAsync(TimeSpan.FromMinutes(2));
+        stalled.SetResult();
+
+        Assert.False(result);
+        Assert.Equal("QRN2102", run.ErrorCode);
+        Assert.Single(server.State.Uploads);
+    }
+
+    [Fact]
+    public async Task A_long_wait_says_it_waits_and_how_it_stands()
+    {
+        await using var server = await ServerHarness.StartAsync(o => o.SyncDuration = TimeSpan.FromMilliseconds(500));
+        var run = new TaskRun(server, Jaffle) { Task = { ConnectorId = server.Seed("jaffle_shop"), WaitForSync = "true", SyncProgressInterval = TimeSpan.Zero } };
+
+        Assert.True(run.Execute(), run.Engine.AllText);
+
+        Assert.Single(Normal(run), m => m.Contains("waiting up to 600 s for sync job"));
+        Assert.Contains(Normal(run), m => Regex.IsMatch(m, @"still waiting for sync job [0-9a-f-]+ after \d+ s; its last status is '(queued|running)'"));
+    }
+
+    [Fact]
+    public async Task An_untrusted_certificate_is_QRN2013_named_and_not_retried_with_the_full_exception_at_low_importance()
+    {
+        await using var server = await ServerHarness.StartAsync(o => o.Certificate = TestCertificates.SelfSigned());
+        var run = new TaskRun(server, Jaffle) { Task = { ConnectorId = Guid.NewGuid().ToString() } };
+
+        Assert.False(run.Execute());
+
+        var error = Assert.Single(run.Engine.Errors);
+        Assert.Equal("QRN2013", error.Code);
+        Assert.Contains("untrusted root: it is self-signed", error.Message);
+        Assert.Contains("127.0.0.1", error.Message);
+        Assert.Empty(run.Delays);
+        Assert.Contains(run.Engine.Messages, m => m.Importance == MessageImportance.Low && m.Message!.Contains("AuthenticationException"));
+    }
+
+    [Fact]
+    public async Task A_404_on_the_connector_list_points_at_QarionSpace_not_an_id()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var run = new TaskRun(server, Jaffle) { Task = { Space = "marketing", ConnectorName = "jaffle_shop" } };
+
+        Assert.False(run.Execute());
+
+        var error = Assert.Single(run.Engine.Errors);
+        Assert.Equal("QRN2003", error.Code);
+        Assert.Contains("Check QarionSpace ('marketing')", error.Message);
+        Assert.DoesNotContain("QarionConnectorId", error.Message);
+    }
+
+    [Fact]
+    public async Task Plain_http_to_another_host_is_QRN1104_with_advice_an_msbuild_user_can_follow()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var run = new TaskRun(server, Jaffle) { Task = { ConnectorId = Guid.NewGuid().ToString(), ApiUrl = "http://qarion.internal.example/" } };
+
+        Assert.False(run.Execute());
+
+        var error = Assert.Single(run.Engine.Errors);
+        Assert.Equal("QRN1104", error.Code);
+        Assert.Contains("QarionApiUrl is 'http://qarion.internal.example/'", error.Message);
+        Assert.Contains("Use an https:// URL", error.Message);
+        Assert.DoesNotContain("AllowInsecureHttp", error.Message);
+    }
+
+    [Fact]
+    public async Task Cancelling_the_sync_wait_says_the_manifest_was_uploaded()
+    {
+        await using var server = await ServerHarness.StartAsync(o => o.SyncDuration = TimeSpan.FromMinutes(5));
+        var run = new TaskRun(server, Jaffle) { Task = { ConnectorId = server.Seed("jaffle_shop"), WaitForSync = "true" } };
+
+        var execute = Task.Run(run.Execute);
+        while (server.State.Uploads.Count == 0 && !execute.IsCompleted)
+        {
+            await Task.Delay(10);
+        }
+
+        run.Task.Cancel();
+
+        Assert.False(await execute.WaitAsync(TimeSpan.FromMinutes(1)));
+        var last = run.Engine.HighMessages.Last();
+        Assert.Contains($"the manifest was uploaded (sync job {server.State.Uploads[0].JobId}), but waiting for the sync was cancelled", last);
+    }
+
+    [Fact]
+    public async Task The_throughput_counts_the_transfer_not_the_retry_waits()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        server.State.Faults.Add(new Fault { Status = 429, RetryAfter = "1", PathContains = "dbt-manifest" });
+        var run = new TaskRun(server, Jaffle) { Task = { ConnectorId = server.Seed("jaffle_shop") } };
+        run.Task.ConfigureClient = null;
+
+        Assert.True(run.Execute(), run.Engine.AllText);
+
+        var line = Assert.Single(run.Engine.HighMessages, m => m.StartsWith("Qarion: jaffle: uploaded", StringComparison.Ordinal));
+        var match = Regex.Match(line, @"in (?<s>[\d.]+) s \((?<rate>[\d.]+) (?<unit>KB|MB|GB)/s\)");
+        var seconds = double.Parse(match.Groups["s"].Value, CultureInfo.InvariantCulture);
+        var rate = double.Parse(match.Groups["rate"].Value, CultureInfo.InvariantCulture) * match.Groups["unit"].Value switch { "KB" => 1024, "MB" => 1 << 20, _ => 1 << 30 };
+        Assert.True(seconds >= 1, line);
+        Assert.True(rate > new FileInfo(Jaffle).Length / seconds, line);
+    }
+}
