@@ -32,7 +32,13 @@ rm -rf "$NUGET_PACKAGES/qarion.build"
 step() { printf '\n==> %s\n' "$*"; }
 
 step "Packing Qarion.Build into artifacts/packages"
+rm -f artifacts/packages/Qarion.Build.*.nupkg
 dotnet pack src/Qarion.Build -c Release -o artifacts/packages -v:q -nologo
+# Versions come from git (MinVer): each commit packs its own, e.g. 0.1.0-alpha.0.42.
+package=$(ls artifacts/packages/Qarion.Build.*.nupkg)
+version=${package#artifacts/packages/Qarion.Build.}
+version=${version%.nupkg}
+echo "    Qarion.Build $version"
 
 step "Starting the local Qarion-compatible server on a free port"
 dotnet build src/Qarion.LocalServer -c Release -v:q -nologo
@@ -49,7 +55,7 @@ echo "    $url"
 
 step "dotnet build -m samples/samples.slnx: dbt (stand-in) writes the manifests, Qarion.Build uploads them and waits for the sync"
 PATH="$root/samples/dbt-standin:$PATH" dotnet build samples/samples.slnx -m -nr:false -nologo \
-  -p:QarionApiUrl="$url" -p:QarionUploadEnabled=true -p:QarionForceUpload=true \
+  -p:QarionBuildVersion="$version" -p:QarionApiUrl="$url" -p:QarionUploadEnabled=true -p:QarionForceUpload=true \
   -p:QarionWaitForSync=true -p:QarionSyncPollSeconds=0.5
 
 step "What the catalog now holds"

@@ -10,7 +10,7 @@ namespace Qarion.Build;
 /// a coded QRN error naming the property, not an MSBuild type error. The API key is never a
 /// parameter: the task reads it from the environment variable named by ApiKeyEnvironmentVariable.
 /// </summary>
-public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask
+public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IIncrementalTask
 {
     private readonly CancellationTokenSource _cancel = new();
 
@@ -60,6 +60,9 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask
     /// <summary>A seam for tests: adjusts the client (retry waits) before use.</summary>
     internal Action<Qarion.Client.QarionClientOptions>? ConfigureClient { get; set; }
 
+    /// <summary>Set by <c>dotnet build -question</c>: say whether an upload would happen, and never send.</summary>
+    public bool FailIfNotIncremental { get; set; }
+
     public void Cancel() => _cancel.Cancel();
 
     public override bool Execute()
@@ -71,6 +74,11 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask
         {
             var settings = UploadSettings.From(this);
             uploader = new ManifestUploader(settings, logger, GetEnvironmentVariable) { ConfigureClient = ConfigureClient, SyncProgressInterval = SyncProgressInterval };
+            if (FailIfNotIncremental)
+            {
+                return Question(uploader);
+            }
+
             var outcome = uploader.RunAsync(_cancel.Token).GetAwaiter().GetResult();
             SyncJobId = outcome.SyncJobId;
             SyncJobStatus = outcome.SyncJobStatus;
@@ -109,6 +117,21 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask
         }
     }
 
+    /// <summary>-question: an up-to-date manifest passes; one that would be uploaded fails the question, and nothing is sent.</summary>
+    private bool Question(ManifestUploader uploader)
+    {
+        var why = uploader.WhyUploadAsync(_cancel.Token).GetAwaiter().GetResult();
+        if (why is null)
+        {
+            Log.LogMessage(MessageImportance.Normal, $"Qarion: {ProjectName()}: the manifest is up to date: no upload would happen.");
+            return true;
+        }
+
+        Log.LogError(null, Codes.QuestionWouldUpload, null, Codes.HelpLink(Codes.QuestionWouldUpload), ProjectFile ?? "", 0, 0, 0, 0,
+            $"Qarion: {ProjectName()}: the build would upload {ManifestPath}: {why}. Nothing was sent (-question).");
+        return false;
+    }
+
     /// <summary>A seam for tests: how often a long sync wait reports.</summary>
     internal TimeSpan SyncProgressInterval { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -131,6 +154,8 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask
         public void Summary(string message) => log.LogMessage(MessageImportance.High, Named(message));
 
         public void Detail(string message) => log.LogMessage(MessageImportance.Normal, Named(message));
+
+        public void Debug(string message) => log.LogMessage(MessageImportance.Low, Named(message));
 
         private string Named(string message) =>
             message.StartsWith("Qarion: ", StringComparison.Ordinal) ? $"Qarion: {project}: {message["Qarion: ".Length..]}" : message;

@@ -1,6 +1,9 @@
 using System.IO.Compression;
+using System.Reflection.PortableExecutable;
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Qarion.Build.Tests.Support;
+using Qarion.Tests.Shared;
 
 namespace Qarion.Build.Tests;
 
@@ -15,7 +18,7 @@ public sealed class PackageLayoutTests(PackageFixture package)
 
         Assert.Equal(
             [
-                "Qarion.Build.nuspec", "README.md",
+                "PACKAGE.md", "Qarion.Build.nuspec",
                 "build/Qarion.Build.props", "build/Qarion.Build.targets",
                 "buildMultiTargeting/Qarion.Build.props", "buildMultiTargeting/Qarion.Build.targets",
                 "buildTransitive/Qarion.Build.props", "buildTransitive/Qarion.Build.targets",
@@ -37,8 +40,94 @@ public sealed class PackageLayoutTests(PackageFixture package)
         Assert.Equal(package.Version, metadata.Element(ns + "version")!.Value);
         Assert.Equal("true", metadata.Element(ns + "developmentDependency")!.Value);
         Assert.Equal("Apache-2.0", metadata.Element(ns + "license")!.Value);
-        Assert.Equal("README.md", metadata.Element(ns + "readme")!.Value);
+        Assert.Equal("PACKAGE.md", metadata.Element(ns + "readme")!.Value);
         Assert.Empty(metadata.Descendants(ns + "dependency"));
+    }
+
+    [Theory]
+    [InlineData("Qarion.Build")]
+    [InlineData("Qarion.Client")]
+    public async Task Both_packages_say_where_they_come_from_and_can_be_debugged(string id)
+    {
+        using var zip = ZipFile.OpenRead(id == "Qarion.Build" ? package.PackagePath : package.ClientPackagePath);
+        XElement metadata;
+        using (var stream = zip.GetEntry($"{id}.nuspec")!.Open())
+        {
+            var nuspec = XDocument.Load(stream);
+            metadata = nuspec.Root!.Element(nuspec.Root.Name.Namespace + "metadata")!;
+        }
+
+        string Field(string name) => metadata.Elements().Single(e => e.Name.LocalName == name).Value;
+        var repository = metadata.Elements().Single(e => e.Name.LocalName == "repository");
+        var head = (await DotnetRunner.RunProgramAsync("git", TestData.RepositoryRoot, ["rev-parse", "HEAD"])).Output.Trim();
+        Assert.Equal("https://github.com/qarion-build/Qarion.Build", repository.Attribute("url")!.Value);
+        Assert.Equal(head, repository.Attribute("commit")!.Value);
+        Assert.Equal("https://github.com/qarion-build/Qarion.Build", Field("projectUrl"));
+        Assert.Equal("Apache-2.0", Field("license"));
+        Assert.Contains("qarion", Field("tags"));
+        Assert.Equal("PACKAGE.md", Field("readme"));
+        // A short readme of its own, not the repository's long one.
+        Assert.InRange(zip.GetEntry("PACKAGE.md")!.Length, 200, 4096);
+        foreach (var dll in zip.Entries.Where(e => e.FullName.EndsWith(".dll", StringComparison.Ordinal)))
+        {
+            using var copy = new MemoryStream();
+            using (var entry = dll.Open())
+            {
+                entry.CopyTo(copy);
+            }
+
+            copy.Position = 0;
+            using var pe = new PEReader(copy);
+            Assert.Contains(pe.ReadDebugDirectory(), d => d.Type == DebugDirectoryEntryType.EmbeddedPortablePdb);
+        }
+    }
+
+    [Fact]
+    public void The_task_folder_ships_no_MSBuild_or_framework_assembly()
+    {
+        using var zip = ZipFile.OpenRead(package.PackagePath);
+        var tasks = zip.Entries.Where(e => e.FullName.StartsWith("tasks/", StringComparison.Ordinal)).Select(e => Path.GetFileName(e.FullName)).ToList();
+
+        Assert.DoesNotContain(tasks, f => f.StartsWith("Microsoft.Build", StringComparison.Ordinal) || f.StartsWith("System.", StringComparison.Ordinal));
+        Assert.Equal(["Qarion.Build.dll", "Qarion.Client.dll"], tasks.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void The_repository_has_the_licence_the_packages_declare()
+    {
+        var licence = File.ReadAllText(Path.Combine(TestData.RepositoryRoot, "LICENSE"));
+
+        Assert.Contains("Apache License", licence);
+        Assert.Contains("Version 2.0, January 2004", licence);
+    }
+
+    [Fact]
+    public async Task A_pack_without_a_version_takes_a_prerelease_version_from_git_with_deterministic_paths_in_CI()
+    {
+        var output = TestData.TempDirectory("minver");
+        var result = await DotnetRunner.RunAsync(TestData.RepositoryRoot, ["pack", "src/Qarion.Client", "-c", "Release", "-o", output, "-nr:false"], new Dictionary<string, string?> { ["CI"] = "true" });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var nupkg = Path.GetFileName(Assert.Single(Directory.GetFiles(output, "*.nupkg")));
+        var version = Regex.Match(nupkg, @"^Qarion\.Client\.(?<v>.+)\.nupkg$").Groups["v"].Value;
+        // Before the first release tag, every commit has its own height: 0.1.0-alpha.0.<commits since the first>.
+        Assert.Matches(@"^\d+\.\d+\.\d+(-alpha\.0\.\d+)?$", version);
+        Assert.NotEqual("0.1.0", version);
+        using var zip = ZipFile.OpenRead(Path.Combine(output, nupkg));
+        using var copy = new MemoryStream();
+        using (var entry = zip.GetEntry("lib/net8.0/Qarion.Client.dll")!.Open())
+        {
+            entry.CopyTo(copy);
+        }
+
+        copy.Position = 0;
+        using var pe = new PEReader(copy);
+        using var pdb = pe.ReadEmbeddedPortablePdbDebugDirectoryData(pe.ReadDebugDirectory().First(d => d.Type == DebugDirectoryEntryType.EmbeddedPortablePdb));
+        var reader = pdb.GetMetadataReader();
+        var documents = reader.Documents.Select(d => reader.GetString(reader.GetDocument(d).Name)).ToList();
+        // ContinuousIntegrationBuild: no path of the build machine in the binary, only the mapped /_/.
+        Assert.NotEmpty(documents);
+        Assert.All(documents, d => Assert.StartsWith("/_/", d));
     }
 
     [Fact]

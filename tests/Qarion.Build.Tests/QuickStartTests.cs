@@ -52,7 +52,12 @@ public sealed class QuickStartTests
         Assert.True(sawServer, result.ToString());
         Assert.Equal(130, result.ExitCode);
         Assert.Contains("quickstart: interrupted", result.Output);
-        await Task.Delay(500);
+        // The server ends on the script's SIGTERM a moment after the script: wait for that, not for a fixed time.
+        for (var i = 0; i < 600 && Process.GetProcessesByName("dotnet").Any(OurServer); i++)
+        {
+            await Task.Delay(50);
+        }
+
         Assert.DoesNotContain(Process.GetProcessesByName("dotnet"), OurServer);
     }
 

@@ -167,4 +167,67 @@ public sealed class TargetsTests
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Single(server.State.Uploads);
     }
+
+    [Fact]
+    public async Task Derived_defaults_see_values_set_after_the_package_as_Directory_Build_targets_does()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var project = Project(server, server.Seed("jaffle_shop"));
+        var dbtDir = Path.Combine(project.Directory, "dbt_project");
+        Directory.CreateDirectory(Path.Combine(dbtDir, "target"));
+        File.Move(project.ManifestPath, Path.Combine(dbtDir, "target", "manifest.json"));
+        project.LateXml = """
+              <PropertyGroup>
+                <QarionDbtProjectDir>$(MSBuildProjectDirectory)/dbt_project</QarionDbtProjectDir>
+                <ContinuousIntegrationBuild>true</ContinuousIntegrationBuild>
+              </PropertyGroup>
+            """;
+
+        var result = await project.BuildAsync(Env());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Qarion: dbt: uploaded dbt_project/target/manifest.json", result.Output);
+        Assert.Single(server.State.Uploads);
+    }
+
+    [Fact]
+    public async Task QarionUploadDependsOn_runs_its_targets_before_the_upload()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var project = Project(server, server.Seed("jaffle_shop"));
+        File.Delete(project.ManifestPath);
+        project.Properties["QarionUploadEnabled"] = "true";
+        project.Properties["QarionUploadDependsOn"] = "WriteManifest";
+        project.ExtraXml = $"""
+              <Target Name="WriteManifest">
+                <Copy SourceFiles="{Jaffle}" DestinationFiles="$(MSBuildProjectDirectory)/target/manifest.json" />
+              </Target>
+            """;
+
+        var result = await project.BuildAsync(Env());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(TestData.Sha256(Jaffle), Assert.Single(server.State.Uploads).Sha256);
+    }
+
+    [Fact]
+    public async Task Question_reports_a_pending_upload_as_QRN3004_and_an_up_to_date_one_as_fine_and_never_sends()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var project = Project(server, server.Seed("jaffle_shop"));
+        project.Properties["QarionUploadEnabled"] = "true";
+
+        var pending = await project.BuildAsync(Env(), "-question");
+        Assert.Equal(1, pending.ExitCode);
+        Assert.Contains("error QRN3004", pending.Output);
+        Assert.Contains("no record of an earlier upload", pending.Output);
+        Assert.Empty(server.Requests);
+
+        Assert.Equal(0, (await project.BuildAsync(Env())).ExitCode);
+        var requests = server.Requests.Count;
+        var upToDate = await project.BuildAsync(Env(), "-question");
+
+        Assert.True(upToDate.ExitCode == 0, upToDate.ToString());
+        Assert.Equal(requests, server.Requests.Count);
+    }
 }

@@ -56,7 +56,7 @@ public static class TestData
     }
 
     /// <summary>Runs killed before they could clean up (their process is gone) are removed by the next run.</summary>
-    private static void RemoveAbandonedRuns(string parent)
+    public static void RemoveAbandonedRuns(string parent)
     {
         if (!Directory.Exists(parent))
         {

@@ -47,6 +47,7 @@ internal static class Codes
     public const string HookTargetDidNotRun = "QRN3001";
     public const string UnsupportedMSBuild = "QRN3002";
     public const string StampNotWritten = "QRN3003";
+    public const string QuestionWouldUpload = "QRN3004";
 
     public static string HelpLink(string code) => HelpBase + code.ToLowerInvariant();
 }

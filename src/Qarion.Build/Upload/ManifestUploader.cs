@@ -36,6 +36,9 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
 
     public async Task<UploadOutcome> RunAsync(CancellationToken cancellationToken)
     {
+        log.Debug($"Qarion: inputs: manifest {settings.ManifestPath}, space '{settings.Space}', connector {(settings.ConnectorId is { } id ? "id " + id : $"name '{settings.ConnectorName}'")}, " +
+                  $"API {settings.ApiUrl.GetLeftPart(UriPartial.Path)}, key from the environment variable {settings.ApiKeyEnvironmentVariable}, " +
+                  $"timeout {settings.RequestTimeout.TotalSeconds:0.#} s, {settings.MaxRetries} retries, wait for sync {settings.WaitForSync}, stamp {settings.StampFile ?? "(none)"}.");
         try
         {
             var file = ManifestFile.Find(settings.ManifestPath);
@@ -79,7 +82,7 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
 
         using var client = CreateClient();
         var (connectorId, connectorName) = await ConnectorResolver.ResolveAsync(client, settings, cancellationToken).ConfigureAwait(false);
-        log.Detail($"Qarion: connector {(connectorName == connectorId ? connectorId : $"'{connectorName}'")} is {connectorId} in space '{settings.Space}'.");
+        log.Debug($"Qarion: connector {(connectorName == connectorId ? connectorId : $"'{connectorName}'")} is {connectorId} in space '{settings.Space}'.");
         if (stamp is not null)
         {
             // By name: the same name may now be another connector (deleted and created again), which has not got the manifest.
@@ -124,6 +127,45 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
         WriteStamp(new UploadStamp(manifest.Sha256!, manifest.Bytes, file.LastWriteUtc, settings.ApiUrl.AbsoluteUri, settings.Space,
             settings.ConnectorKey, connectorId, result.Job.Id, DateTimeOffset.UtcNow));
         return new UploadOutcome(result.Job.Id, status, Skipped: false);
+    }
+
+    /// <summary>
+    /// For <c>dotnet build -question</c>: why the next build would upload, or null when it would skip.
+    /// Reads the file and the stamp only; sends nothing. A connector given by name is taken to be the
+    /// one recorded (checking it would take a request).
+    /// </summary>
+    public async Task<string?> WhyUploadAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var file = ManifestFile.Find(settings.ManifestPath);
+            if (settings.ForceUpload)
+            {
+                return "QarionForceUpload is true";
+            }
+
+            var stamp = UploadStamp.Read(settings.StampFile);
+            if (stamp is null)
+            {
+                return $"there is no record of an earlier upload ({settings.StampFile ?? "no stamp file"})";
+            }
+
+            if (stamp.Bytes != file.Length || !stamp.SameTarget(settings))
+            {
+                return "the manifest's size, or the URL, space or connector, changed since the last upload";
+            }
+
+            if (!stamp.SameFileTime(file.LastWriteUtc) && await Sha256Async(file.Path, cancellationToken).ConfigureAwait(false) != stamp.Sha256)
+            {
+                return "the manifest's content changed since the last upload";
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (ex is not UploadFailure and not OperationCanceledException && FailureMapper.From(ex, settings) is { } failure)
+        {
+            throw failure;
+        }
     }
 
     private QarionClient CreateClient()

@@ -19,7 +19,7 @@ public sealed class PackageFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // The repository root packs both packages, as the README says.
-        var result = await DotnetRunner.RunAsync(TestData.RepositoryRoot, ["pack", "Qarion.Build.sln", "-c", "Release", "-o", Feed, $"-p:Version={Version}", "-nr:false"]);
+        var result = await DotnetRunner.RunAsync(TestData.RepositoryRoot, ["pack", "Qarion.Build.sln", "-c", "Release", "-o", Feed, $"-p:MinVerVersionOverride={Version}", "-nr:false"]);
         if (result.ExitCode != 0 || !File.Exists(PackagePath) || !File.Exists(ClientPackagePath))
         {
             throw new InvalidOperationException("dotnet pack failed:\n" + result.Output);

@@ -23,6 +23,9 @@ public sealed class TargetsProject
     /// <summary>Extra XML inside the project, before the package's targets are imported (as a user's targets are).</summary>
     public string ExtraXml { get; set; } = "";
 
+    /// <summary>XML after the package's targets, where Directory.Build.targets comes in a real project.</summary>
+    public string LateXml { get; set; } = "";
+
     public TargetsProject WithManifest(string source)
     {
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(ManifestPath)!);
@@ -49,6 +52,7 @@ public sealed class TargetsProject
               </Target>
             {ExtraXml}
               <Import Project="{build}/Qarion.Build.targets" />
+            {LateXml}
             </Project>
             """);
         return await DotnetRunner.RunAsync(Directory, ["msbuild", project, "-nr:false", "-t:Build", "-v:m", .. extraArguments], environment);

@@ -1,0 +1,86 @@
+using Qarion.Build.Tests.Support;
+using Qarion.Tests.Shared;
+
+namespace Qarion.Build.Tests;
+
+/// <summary>The package as a good MSBuild citizen, through real `dotnet` commands on a project that references the packed package.</summary>
+[Collection(PackageCollection.Name)]
+public sealed class EndToEndMSBuildTests(PackageFixture package)
+{
+    [Fact]
+    public async Task An_app_that_gets_the_package_transitively_builds_and_only_the_dbt_project_uploads()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var dbt = ConsumerProject.For(package, server, "transitive");
+        dbt.Properties["QarionConnectorId"] = server.Seed("jaffle_shop");
+        dbt.Write();
+        // A C# app that references the dbt project, whose PackageReference lacks PrivateAssets="all".
+        var app = Path.Combine(dbt.Root, "app");
+        Directory.CreateDirectory(app);
+        File.WriteAllText(Path.Combine(app, "app.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+              </PropertyGroup>
+              <ItemGroup>
+                <ProjectReference Include="../jaffle_shop/jaffle_shop.csproj" ReferenceOutputAssembly="false" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(app, "Program.cs"), "System.Console.WriteLine(\"app\");");
+
+        var result = await DotnetRunner.RunAsync(app, ["build", "app.csproj", "-nr:false"], ConsumerProject.Ci());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain("QRN", result.Output);
+        Assert.DoesNotContain("Qarion: app:", result.Output);
+        Assert.Contains("Qarion: jaffle_shop: uploaded", result.Output);
+        Assert.Single(server.State.Uploads);
+    }
+
+    [Fact]
+    public async Task Clean_and_no_incremental_builds_forget_the_stamp_and_upload_again()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var project = ConsumerProject.For(package, server, "clean");
+        project.Properties["QarionConnectorId"] = server.Seed("jaffle_shop");
+        var stamp = Path.Combine(project.Directory, "obj", "qarion", "upload.stamp");
+
+        Assert.Equal(0, (await project.BuildAsync(ConsumerProject.Ci())).ExitCode);
+        var skipped = await project.BuildAsync(ConsumerProject.Ci());
+        Assert.Contains("is unchanged since its upload", skipped.Output);
+        Assert.True(File.Exists(stamp));
+
+        var clean = await DotnetRunner.RunAsync(project.Directory, ["clean", project.ProjectPath, "-nr:false"], ConsumerProject.Ci());
+        Assert.True(clean.ExitCode == 0, clean.ToString());
+        Assert.False(File.Exists(stamp));
+        Assert.Single(server.State.Uploads);
+
+        var afterClean = await project.BuildAsync(ConsumerProject.Ci());
+        var rebuilt = await project.BuildAsync(ConsumerProject.Ci(), "--no-incremental");
+
+        Assert.Contains("Qarion: jaffle_shop: uploaded", afterClean.Output);
+        Assert.Contains("Qarion: jaffle_shop: uploaded", rebuilt.Output);
+        Assert.Equal(3, server.State.Uploads.Count);
+    }
+
+    [Fact]
+    public async Task In_a_terminal_the_terminal_logger_shows_the_line_with_the_documented_switch()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var project = ConsumerProject.For(package, server, "tl");
+        project.Properties["QarionConnectorId"] = server.Seed("jaffle_shop");
+        project.Properties["QarionForceUpload"] = "true";
+
+        var hidden = await project.BuildAsync(ConsumerProject.Ci(), "-tl:on");
+        var shown = await project.BuildAsync(ConsumerProject.Ci(), "-tl:on", "-tlp:v=d");
+
+        Assert.Equal(0, hidden.ExitCode);
+        // The terminal logger keeps high-importance lines to itself at its default verbosity (as the README says)...
+        Assert.DoesNotContain("uploaded target/manifest.json", hidden.Output);
+        // ...and shows them with -tlp:v=d, as the README advises.
+        Assert.Contains("uploaded target/manifest.json", shown.Output);
+        Assert.Equal(2, server.State.Uploads.Count);
+    }
+}
