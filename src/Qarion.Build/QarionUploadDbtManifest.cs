@@ -1,5 +1,6 @@
 using Microsoft.Build.Framework;
 using Qarion.Build.Diagnostics;
+using Qarion.Build.Reporting;
 using Qarion.Build.Upload;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
 
@@ -42,6 +43,12 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
 
     public string? ForceUpload { get; set; }
 
+    /// <summary>"true": check the manifest (and the connector, given a key) but send nothing.</summary>
+    public string? CheckOnly { get; set; }
+
+    /// <summary>Why the build checks only, for the line that says so (a pull-request build, or QarionCheckOnly).</summary>
+    public string? CheckOnlyReason { get; set; }
+
     /// <summary>The project being built: where configuration errors point.</summary>
     public string? ProjectFile { get; set; }
 
@@ -79,9 +86,12 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
                 return Question(uploader);
             }
 
-            var outcome = uploader.RunAsync(_cancel.Token).GetAwaiter().GetResult();
+            var outcome = string.Equals(CheckOnly?.Trim(), "true", StringComparison.OrdinalIgnoreCase)
+                ? uploader.CheckOnlyAsync(string.IsNullOrWhiteSpace(CheckOnlyReason) ? "QarionCheckOnly is true" : CheckOnlyReason.Trim(), _cancel.Token).GetAwaiter().GetResult()
+                : uploader.RunAsync(_cancel.Token).GetAwaiter().GetResult();
             SyncJobId = outcome.SyncJobId;
             SyncJobStatus = outcome.SyncJobStatus;
+            Summarize(new SummaryRow(ProjectName(), outcome.Manifest, outcome.Target, outcome.Result));
             return !Log.HasLoggedErrors;
         }
         catch (UploadFailure failure)
@@ -106,13 +116,19 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
                 Log.LogError(null, failure.Code, null, Codes.HelpLink(failure.Code), file, line, column, 0, 0, message);
             }
 
+            Summarize(new SummaryRow(ProjectName(), Path.GetFileName(ManifestPath), Blank(Space) is { } space ? $"space '{space}'" : "",
+                $"{(asWarning ? "warning" : "failed")} {failure.Code}: {Scrub(failure.Message)}"));
+
             return !Log.HasLoggedErrors;
         }
         catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
         {
-            logger.Summary(uploader?.Uploaded == true
-                ? $"Qarion: the manifest was uploaded (sync job {uploader.UploadedJob ?? "(no id)"}), but waiting for the sync was cancelled. The upload is not recorded, so the next build sends it again."
-                : "Qarion: upload cancelled before the server received the whole manifest; nothing was recorded as uploaded.");
+            logger.Summary(uploader switch
+            {
+                { Uploaded: true } => $"Qarion: the manifest was uploaded (sync job {uploader.UploadedJob ?? "(no id)"}), but waiting for the sync was cancelled. The upload is not recorded, so the next build sends it again.",
+                { Sending: true } => "Qarion: upload cancelled while the manifest was being sent or answered: the server may or may not have it. Nothing was recorded as uploaded, so the next build sends it again.",
+                _ => "Qarion: upload cancelled before anything was sent; nothing was recorded as uploaded.",
+            });
             return false;
         }
     }
@@ -131,6 +147,22 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
             $"Qarion: {ProjectName()}: the build would upload {ManifestPath}: {why}. Nothing was sent (-question).");
         return false;
     }
+
+    /// <summary>The run's page in CI shows this project's row; a summary that cannot be written never fails the build.</summary>
+    private void Summarize(SummaryRow row)
+    {
+        try
+        {
+            var obj = string.IsNullOrEmpty(StampFile) ? null : Path.GetDirectoryName(Path.GetFullPath(StampFile));
+            new SummaryWriter(GetEnvironmentVariable, line => Log.LogMessage(MessageImportance.High, line)).Write(row, obj);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.LogMessage(MessageImportance.Normal, $"Qarion: {ProjectName()}: the CI run summary could not be written: {ex.Message}");
+        }
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     /// <summary>A seam for tests: how often a long sync wait reports.</summary>
     internal TimeSpan SyncProgressInterval { get; set; } = TimeSpan.FromSeconds(30);

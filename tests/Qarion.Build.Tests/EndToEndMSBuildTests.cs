@@ -83,4 +83,37 @@ public sealed class EndToEndMSBuildTests(PackageFixture package)
         Assert.Contains("uploaded target/manifest.json", shown.Output);
         Assert.Equal(2, server.State.Uploads.Count);
     }
+
+    [Fact]
+    public async Task Two_projects_built_in_parallel_write_one_table_with_a_whole_row_each()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var root = ConsumerProject.NewRoot("summary");
+        var jaffle = ConsumerProject.For(package, server, "summary", "jaffle_shop", root);
+        jaffle.Properties["QarionConnectorId"] = server.Seed("jaffle_shop");
+        var hubspot = ConsumerProject.For(package, server, "summary", "hubspot", root).WithManifest(TestData.Manifest("fivetran-hubspot.manifest.json"));
+        hubspot.Properties["QarionConnectorId"] = server.Seed("hubspot");
+        jaffle.Write();
+        hubspot.Write();
+        File.WriteAllText(Path.Combine(root, "dbt.slnx"), """
+            <Solution>
+              <Project Path="jaffle_shop/jaffle_shop.csproj" />
+              <Project Path="hubspot/hubspot.csproj" />
+            </Solution>
+            """);
+        var summary = Path.Combine(root, "step_summary.md");
+        var environment = ConsumerProject.Ci();
+        environment["GITHUB_ACTIONS"] = "true";
+        environment["GITHUB_STEP_SUMMARY"] = summary;
+
+        var result = await DotnetRunner.RunAsync(root, ["build", "dbt.slnx", "-m:2", "-nr:false"], environment);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = File.ReadAllText(summary).TrimEnd('\n').Split('\n');
+        Assert.Equal(["### Qarion", "", "| Project | Manifest | Space and connector | Result |", "|---|---|---|---|"], lines[..4]);
+        var rows = lines[4..].Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Matches(@"^\| hubspot \| target/manifest.json, 2.5 MB, schema v12, dbt 1.11.11, 283 nodes \| .* \| uploaded: sync job [0-9a-f-]{36} \|$", rows[0]);
+        Assert.Matches(@"^\| jaffle_shop \| target/manifest.json, 1.0 MB, schema v12, dbt 1.10.13, 40 nodes \| .* \| uploaded: sync job [0-9a-f-]{36} \|$", rows[1]);
+    }
 }

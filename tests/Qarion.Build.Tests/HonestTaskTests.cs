@@ -123,7 +123,8 @@ public sealed class HonestTaskTests
         var run = new TaskRun(server, Jaffle) { Task = { ConnectorId = server.Seed("jaffle_shop"), WaitForSync = "true" } };
 
         var execute = Task.Run(run.Execute);
-        while (server.State.Uploads.Count == 0 && !execute.IsCompleted)
+        // The first look at the sync history: the upload was answered and the wait has begun.
+        while (!server.Requests.Any(r => r.Path.Contains("sync-history", StringComparison.Ordinal)) && !execute.IsCompleted)
         {
             await Task.Delay(10);
         }

@@ -8,8 +8,18 @@ using Qarion.Client.Manifests;
 
 namespace Qarion.Build.Upload;
 
-/// <summary>The outcome handed back to MSBuild as the task's outputs.</summary>
-internal sealed record UploadOutcome(string? SyncJobId, string? SyncJobStatus, bool Skipped);
+/// <summary>The outcome handed back to MSBuild as the task's outputs, and what the run summary says of it.</summary>
+internal sealed record UploadOutcome(string? SyncJobId, string? SyncJobStatus, bool Skipped)
+{
+    /// <summary>The manifest as the summary describes it.</summary>
+    public string Manifest { get; init; } = "";
+
+    /// <summary>The space and connector, as the summary names them.</summary>
+    public string Target { get; init; } = "";
+
+    /// <summary>What happened, in a few words.</summary>
+    public string Result { get; init; } = "";
+}
 
 /// <summary>
 /// Checks the manifest, resolves the connector, uploads, optionally waits for the sync, and keeps the
@@ -33,6 +43,9 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
     public string? UploadedJob { get; private set; }
 
     public bool Uploaded { get; private set; }
+
+    /// <summary>The upload request has begun: a cancellation from here on cannot say whether the server got the file.</summary>
+    public bool Sending { get; private set; }
 
     public async Task<UploadOutcome> RunAsync(CancellationToken cancellationToken)
     {
@@ -95,6 +108,7 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
         }
 
         var clock = Stopwatch.StartNew();
+        Sending = true;
         // A small file was checked above and is sent only if its bytes still hash the same; a larger one
         // is checked while it is read for sending, ahead of the network, and hashed in the same pass.
         var sendChecked = checkedFirst is null;
@@ -126,8 +140,54 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
         // Exactly what the server received: the hash of the sent bytes, and the time the file had before it was read.
         WriteStamp(new UploadStamp(manifest.Sha256!, manifest.Bytes, file.LastWriteUtc, settings.ApiUrl.AbsoluteUri, settings.Space,
             settings.ConnectorKey, connectorId, result.Job.Id, DateTimeOffset.UtcNow));
-        return new UploadOutcome(result.Job.Id, status, Skipped: false);
+        return new UploadOutcome(result.Job.Id, status, Skipped: false)
+        {
+            Manifest = Describe(file.Path, manifest),
+            Target = $"space '{settings.Space}', connector {connector}",
+            Result = $"uploaded: sync job {result.Job.Id ?? "(no id returned)"}" + (status is null ? "" : $", {status}"),
+        };
     }
+
+    /// <summary>
+    /// Check only (a pull-request build, or QarionCheckOnly): the whole check of the manifest, and, where
+    /// a key is at hand, the connector looked up with read-only requests. Nothing is sent.
+    /// </summary>
+    public async Task<UploadOutcome> CheckOnlyAsync(string reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var file = ManifestFile.Find(settings.ManifestPath);
+            var manifest = await DbtManifestReader.ReadFileAsync(file.Path, computeSha256: false, cancellationToken).ConfigureAwait(false);
+            WarnIfNewer(manifest);
+            string connector;
+            if (string.IsNullOrWhiteSpace(environment(settings.ApiKeyEnvironmentVariable)))
+            {
+                connector = $"connector {(settings.ConnectorId ?? $"'{settings.ConnectorName}'")} not looked up (no API key here, which is fine for a check)";
+            }
+            else
+            {
+                using var client = CreateClient();
+                var (id, name) = await ConnectorResolver.ResolveAsync(client, settings, cancellationToken).ConfigureAwait(false);
+                connector = name == id ? $"connector {id} checked" : $"connector '{name}' ({id}) found";
+            }
+
+            log.Summary($"Qarion: checked {Display(file.Path)} ({Size(manifest.Bytes)}, manifest schema v{manifest.SchemaVersion}, dbt {manifest.DbtVersion ?? "?"}, {manifest.Nodes} nodes) " +
+                        $"for space '{settings.Space}', {connector}; not uploaded: {reason}. Set QarionUploadOnPullRequest=true to upload from pull requests.");
+            return new UploadOutcome(null, null, Skipped: true)
+            {
+                Manifest = Describe(file.Path, manifest),
+                Target = $"space '{settings.Space}', {connector}",
+                Result = $"checked only: {reason}",
+            };
+        }
+        catch (Exception ex) when (ex is not UploadFailure and not OperationCanceledException && FailureMapper.From(ex, settings) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    private static string Describe(string path, DbtManifestInfo manifest) =>
+        $"{Display(path)}, {Size(manifest.Bytes)}, schema v{manifest.SchemaVersion}, dbt {manifest.DbtVersion ?? "?"}, {manifest.Nodes} nodes";
 
     /// <summary>
     /// For <c>dotnet build -question</c>: why the next build would upload, or null when it would skip.
@@ -267,7 +327,12 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
         }
 
         log.Summary($"Qarion: {Display(file.Path)} is unchanged since its upload ({stamp.UploadedAt:u}, sync job {stamp.SyncJobId}); skipped. Set QarionForceUpload=true to send it again.");
-        return new UploadOutcome(stamp.SyncJobId, null, Skipped: true);
+        return new UploadOutcome(stamp.SyncJobId, null, Skipped: true)
+        {
+            Manifest = $"{Display(file.Path)}, {Size(file.Length)}",
+            Target = $"space '{settings.Space}', connector {(settings.ConnectorId ?? $"'{settings.ConnectorName}'")}",
+            Result = $"unchanged since its upload (sync job {stamp.SyncJobId}); skipped",
+        };
     }
 
     private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)

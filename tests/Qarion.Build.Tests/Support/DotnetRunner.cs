@@ -17,7 +17,13 @@ public sealed record ProcessResult(int ExitCode, string Output)
 /// </summary>
 public static class DotnetRunner
 {
-    private static readonly string[] CiVariables = ["CI", "TF_BUILD", "GITHUB_ACTIONS", "GITLAB_CI", "JENKINS_URL", "TEAMCITY_VERSION", "BUILDKITE", "ContinuousIntegrationBuild"];
+    /// <summary>CI, pull-request and run-summary variables: a child build sees only those its test sets, never the machine's own.</summary>
+    private static readonly string[] CiVariables =
+    [
+        "CI", "TF_BUILD", "GITHUB_ACTIONS", "GITLAB_CI", "JENKINS_URL", "TEAMCITY_VERSION", "BUILDKITE", "ContinuousIntegrationBuild",
+        "BITBUCKET_BUILD_NUMBER", "CIRCLECI", "GITHUB_EVENT_NAME", "GITHUB_STEP_SUMMARY", "BUILD_REASON", "CI_MERGE_REQUEST_IID",
+        "CI_PIPELINE_SOURCE", "BITBUCKET_PR_ID", "BUILDKITE_PULL_REQUEST", "CHANGE_ID", "CIRCLE_PULL_REQUEST",
+    ];
 
     public static Task<ProcessResult> RunAsync(string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null) =>
         RunProgramAsync("dotnet", workingDirectory, arguments, environment, timeout);
