@@ -101,7 +101,8 @@ public sealed class ConnectorsClient
         ManifestFileContent? sent = null;
         HttpContent Body()
         {
-            var reader = options.CheckManifest ? new DbtManifestReader(options.ComputeSha256) : null;
+            // The fast check: a failure is explained by reading the file again (ManifestFileContent).
+            var reader = options.CheckManifest ? new DbtManifestReader(options.ComputeSha256, precise: false) : null;
             sent = new ManifestFileContent(file, reader, options.ExpectedSha256?.ToLowerInvariant());
             sent.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             var multipart = new MultipartFormDataContent { { sent, "file", "manifest.json" } };

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Qarion.Build benchmarks: the client's upload and what the package adds to `dotnet build`.
 
-Everything runs on this machine against the local server (a separate process on 127.0.0.1), side by
-side with curl in the same run, and reports medians. Nothing here is a test: it prints figures.
+Everything runs on this machine against the local server (a separate process on 127.0.0.1, started
+with --discard-uploads: it drains and hashes uploads without reading them, as a remote server looks
+from here, so it does not compete with curl or the client for the two cores), side by side with curl
+in the same run, and reports medians. Nothing here is a test: it prints figures.
 
     python3 tests/Qarion.Benchmarks/bench.py [--runs 5] [--client-mb 500] [--build-mb 300] [--memory-mb 1024]
 """
@@ -95,17 +97,28 @@ def main():
     BENCH = os.path.join(ROOT, "tests/Qarion.Benchmarks/bin/Release/net10.0/Qarion.Benchmarks.dll")
     version = f"0.0.0-bench.{int(time.time())}"
     feed = os.path.join(work, "feed")
-    run(["dotnet", "pack", "src/Qarion.Build", "-c", "Release", "-o", feed, f"-p:Version={version}"])
+    run(["dotnet", "pack", "src/Qarion.Build", "-c", "Release", "-o", feed, f"-p:MinVerVersionOverride={version}"])
 
     url_file = os.path.join(work, "url")
     server = subprocess.Popen(["dotnet", os.path.join(ROOT, "src/Qarion.LocalServer/bin/Release/net10.0/Qarion.LocalServer.dll"),
                                "--port", "0", "--url-file", url_file, "--api-key", KEY, "--connector", f"{SPACE}/manifests",
-                               "--rate-limit", "100000"], env=ENV, stdout=subprocess.DEVNULL)
+                               "--rate-limit", "100000", "--discard-uploads"], env=ENV, stdout=subprocess.DEVNULL)
     try:
         while not os.path.exists(url_file):
             time.sleep(0.1)
         URL = open(url_file).read().strip()
         connector = api(URL, f"/catalog/spaces/{SPACE}/connectors")[0]["id"]
+
+        # The check alone, on one core: the fast scanner (with and without SHA-256) and Utf8JsonReader.
+        scan_file = generate(os.path.join(work, "m300-scan.json"), 300)
+        scans = {}
+        for _ in range(a.runs):
+            for line in run(["dotnet", BENCH, "scan", scan_file]).stdout.splitlines():
+                row = json.loads(line)
+                scans.setdefault((row["check"], row["sha256"]), []).append(row["mb_per_s"])
+        print("\n## The manifest check alone (300 MB generated manifest, one core, file in the page cache)")
+        for (check, sha), values in scans.items():
+            print(f"{check}{' + SHA-256' if sha else ''}: {median(values):.0f} MB/s")
 
         # Issue 2: the client's upload against curl, and its memory.
         small = generate(os.path.join(work, "m10.json"), 10)

@@ -149,6 +149,20 @@ internal sealed class ManifestFileContent : HttpContent
             Manifest = _reader?.Complete();
             toSend.TryComplete();
         }
+        catch (DbtManifestException fast) when (fast.NeedsExplanation)
+        {
+            // The fast check decided; the file is read again to say what is wrong, with line and column.
+            _readingFailed = true;
+            try
+            {
+                await DbtManifestReader.ExplainAsync(_file.Path, fast, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception explained)
+            {
+                toSend.TryComplete(explained);
+                throw;
+            }
+        }
         catch (Exception ex)
         {
             _readingFailed = true;

@@ -44,4 +44,7 @@ public sealed class DbtManifestException : Qarion.Client.QarionException
 
     /// <summary>0-based offset in the file of the first error, for <see cref="DbtManifestProblem.InvalidJson"/>.</summary>
     public long? BytePosition { get; }
+
+    /// <summary>From the fast check, which says where but not what: the file is read again to explain.</summary>
+    internal bool NeedsExplanation { get; init; }
 }

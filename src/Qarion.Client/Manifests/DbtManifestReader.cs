@@ -8,8 +8,10 @@ namespace Qarion.Client.Manifests;
 
 /// <summary>
 /// Checks a dbt manifest in one forward pass over chunks pushed into it, so a file of any size is
-/// checked with memory bounded by its longest JSON token. Key order is not assumed: the metadata
-/// may come after the nodes. Feed it with <see cref="Append"/>, then call <see cref="Complete"/>.
+/// checked with memory bounded by a few buffers. Key order is not assumed: the metadata may come
+/// after the nodes. Feed it with <see cref="Append"/>, then call <see cref="Complete"/>.
+/// <see cref="ReadFileAsync"/> (and the checked upload) decide with a fast structural scanner and,
+/// when it fails, read the file again with <see cref="Utf8JsonReader"/> to say what is wrong.
 /// </summary>
 public sealed partial class DbtManifestReader
 {
@@ -26,6 +28,7 @@ public sealed partial class DbtManifestReader
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
 
     private readonly IncrementalHash? _hash;
+    private readonly ManifestScanner? _scanner;
     private byte[] _head = new byte[4];
     private int _headLength;
     private bool _headDone;
@@ -43,16 +46,53 @@ public sealed partial class DbtManifestReader
     private long _nodes, _sources, _macros, _exposures, _metrics;
 
     /// <param name="computeSha256">Also hash the bytes (SHA-256) as they pass.</param>
+    /// <summary>
+    /// A reader fed with <see cref="Append"/>: every token is read with <see cref="Utf8JsonReader"/>, so a
+    /// broken file is described exactly (what, line, column) without being read twice. For a file on disk,
+    /// <see cref="ReadFileAsync"/> is faster: it decides with a structural scanner and explains from the file.
+    /// </summary>
     public DbtManifestReader(bool computeSha256 = false)
+        : this(computeSha256, precise: true)
+    {
+    }
+
+    /// <param name="computeSha256">Also hash the bytes.</param>
+    /// <param name="precise">Read every token with <see cref="Utf8JsonReader"/>: slower, and says exactly what is wrong and where.</param>
+    internal DbtManifestReader(bool computeSha256, bool precise)
     {
         _hash = computeSha256 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+        _scanner = precise ? null : new ManifestScanner { OnSchemaVersion = url => ThrowIfNotAManifestSchema(url) };
         _state = new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = MaxDepth });
     }
 
     /// <summary>Reads a whole file. Throws <see cref="DbtManifestException"/> when it is not a usable manifest.</summary>
     public static async Task<DbtManifestInfo> ReadFileAsync(string path, bool computeSha256 = false, CancellationToken cancellationToken = default)
     {
-        var reader = new DbtManifestReader(computeSha256);
+        try
+        {
+            return await ReadWholeFileAsync(path, computeSha256, precise: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbtManifestException fast) when (fast.NeedsExplanation)
+        {
+            await ExplainAsync(path, fast, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The fast check found the file broken: read it again with <see cref="Utf8JsonReader"/>, which says
+    /// what is wrong and where, and throw that. Should the file read well now (it changed meanwhile), the
+    /// fast check's own finding is thrown.
+    /// </summary>
+    internal static async Task ExplainAsync(string path, DbtManifestException fast, CancellationToken cancellationToken)
+    {
+        await ReadWholeFileAsync(path, computeSha256: false, precise: true, cancellationToken).ConfigureAwait(false);
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(fast).Throw();
+    }
+
+    private static async Task<DbtManifestInfo> ReadWholeFileAsync(string path, bool computeSha256, bool precise, CancellationToken cancellationToken)
+    {
+        var reader = new DbtManifestReader(computeSha256, precise);
         var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
         try
         {
@@ -99,7 +139,27 @@ public sealed partial class DbtManifestReader
             ParseHead();
         }
 
-        ParseChunk(chunk);
+        Feed(chunk);
+    }
+
+    private void Feed(ReadOnlySpan<byte> chunk)
+    {
+        if (_scanner is null)
+        {
+            ParseChunk(chunk);
+        }
+        else
+        {
+            try
+            {
+                _scanner.Append(chunk);
+            }
+            catch (DbtManifestException)
+            {
+                _completed = true;
+                throw;
+            }
+        }
     }
 
     /// <summary>Checks the encoding from the first bytes, then parses them (less a UTF-8 byte-order mark, which JSON readers accept).</summary>
@@ -122,7 +182,7 @@ public sealed partial class DbtManifestReader
             head = head[Utf8Bom.Length..];
         }
 
-        ParseChunk(head);
+        Feed(head);
     }
 
     private static string? OtherEncoding(ReadOnlySpan<byte> head)
@@ -189,6 +249,10 @@ public sealed partial class DbtManifestReader
         }
 
         _completed = true;
+        if (_scanner is not null)
+        {
+            return CompleteFast(_scanner);
+        }
 
         if (!_sawFirstToken && _pending.AsSpan(0, _pendingLength).Trim(" \t\r\n"u8).IsEmpty)
         {
@@ -319,6 +383,35 @@ public sealed partial class DbtManifestReader
 
             _metadataField = MetadataField.None;
         }
+    }
+
+    private DbtManifestInfo CompleteFast(ManifestScanner scanner)
+    {
+        if (!scanner.SawValue)
+        {
+            throw new DbtManifestException(DbtManifestProblem.Empty, "The file holds only white space.");
+        }
+
+        scanner.Complete();
+        if (scanner.SchemaVersionUrl is not { } url)
+        {
+            throw new DbtManifestException(DbtManifestProblem.NotAManifest, "The file is JSON but not a dbt manifest: it has no metadata.dbt_schema_version.");
+        }
+
+        var match = ThrowIfNotAManifestSchema(url);
+        return new DbtManifestInfo
+        {
+            SchemaVersionUrl = url,
+            SchemaVersion = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+            DbtVersion = scanner.DbtVersion,
+            Nodes = scanner.Nodes,
+            Sources = scanner.Sources,
+            Macros = scanner.Macros,
+            Exposures = scanner.Exposures,
+            Metrics = scanner.Metrics,
+            Bytes = _bytes,
+            Sha256 = _hash is null ? null : Manifests.Sha256.Hex(_hash),
+        };
     }
 
     private Match ThrowIfNotAManifestSchema(string schemaVersionUrl)

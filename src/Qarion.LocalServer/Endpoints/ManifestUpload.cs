@@ -45,7 +45,7 @@ internal static class ManifestUpload
                     continue;
                 }
 
-                var (bytes, sha, manifest, problem) = await ReadPartAsync(section.Body, received, http.RequestAborted);
+                var (bytes, sha, manifest, problem) = await ReadPartAsync(section.Body, received, !state.Options.DiscardUploads, http.RequestAborted);
                 // Drain the rest of the body so a truncated request is seen as one.
                 while (await reader.ReadNextSectionAsync(http.RequestAborted) is not null)
                 {
@@ -82,11 +82,12 @@ internal static class ManifestUpload
     }
 
     private static async Task<(long Bytes, string Sha256, DbtManifestInfo? Manifest, string? Problem)> ReadPartAsync(
-        Stream body, Progress received, CancellationToken cancellationToken)
+        Stream body, Progress received, bool parse, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var manifest = new DbtManifestReader();
-        string? problem = null;
+        // Not reading the manifest (--discard-uploads) is the same as having found nothing to say about it.
+        string? problem = parse ? null : "";
         long bytes = 0;
         var buffer = ArrayPool<byte>.Shared.Rent(128 * 1024);
         try
@@ -116,7 +117,11 @@ internal static class ManifestUpload
         }
 
         DbtManifestInfo? info = null;
-        if (problem is null)
+        if (!parse)
+        {
+            problem = null;
+        }
+        else if (problem is null)
         {
             try
             {

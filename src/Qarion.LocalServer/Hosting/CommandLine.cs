@@ -22,6 +22,7 @@ public static class CommandLine
           --url-file PATH          write the URL to PATH once listening
           --odd-shapes             answer with legal but unexpected JSON: dates with a space or as Unix numbers,
                                    12.0 for 12, "yes" for true, numeric or missing ids, non-object list entries
+          --discard-uploads        drain and hash uploads without reading them (benchmarks: the server costs no CPU)
           --log                    print one line per request
           --help                   this text
 
@@ -47,6 +48,7 @@ public static class CommandLine
                 case "--url-file": options.UrlFile = Value(); break;
                 case "--log": options.LogRequests = true; break;
                 case "--odd-shapes": options.OddShapes = true; break;
+                case "--discard-uploads": options.DiscardUploads = true; break;
                 default: throw new ArgumentException($"Unknown option '{arg}'. See --help.");
             }
         }

@@ -40,6 +40,12 @@ public sealed class LocalServerOptions
     /// <summary>Serve https with this certificate (for tests of certificate failures); null for plain http.</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; set; }
 
+    /// <summary>
+    /// Drain and hash uploads without reading the manifest, as a remote server looks from the client's
+    /// machine: for benchmarks, so the server does not compete with the client (or curl) for the CPU.
+    /// </summary>
+    public bool DiscardUploads { get; set; }
+
     /// <summary>Print one line per request.</summary>
     public bool LogRequests { get; set; }
 }
