@@ -102,8 +102,8 @@ public sealed class ConnectorsClient
         HttpContent Body()
         {
             // The fast check: a failure is explained by reading the file again (ManifestFileContent).
-            var reader = options.CheckManifest ? new DbtManifestReader(options.ComputeSha256, precise: false) : null;
-            sent = new ManifestFileContent(file, reader, options.ExpectedSha256?.ToLowerInvariant());
+            var reader = options.CheckManifest ? new DbtManifestReader(false, precise: false) : null;
+            sent = new ManifestFileContent(file, reader, options.ExpectedSha256?.ToLowerInvariant(), hashSent: options.ComputeSha256);
             sent.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             var multipart = new MultipartFormDataContent { { sent, "file", "manifest.json" } };
             return multipart;
@@ -111,7 +111,9 @@ public sealed class ConnectorsClient
 
         using var response = await _transport.SendAsync(HttpMethod.Post, path, Body, RequestKind.NotIdempotent, cancellationToken, file.Length).ConfigureAwait(false);
         var job = await ReadAsync(response, Json.SyncJob, cancellationToken).ConfigureAwait(false) ?? new SyncJob();
-        return new DbtManifestUploadResult(job, sent?.Manifest, file.Length, sent?.TransferTime ?? TimeSpan.Zero);
+        // The hash is of the bytes sent (computed while sending), so it describes exactly what the server received.
+        var manifest = sent?.Manifest is { } found && sent.Sha256 is { } sha ? found with { Sha256 = sha } : sent?.Manifest;
+        return new DbtManifestUploadResult(job, manifest, file.Length, sent?.TransferTime ?? TimeSpan.Zero);
     }
 
     /// <summary>One page of the space's sync history (all connectors), newest first as the server orders it.</summary>

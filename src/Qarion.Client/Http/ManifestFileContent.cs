@@ -23,17 +23,23 @@ internal sealed class ManifestFileContent : HttpContent
     private readonly ManifestFile _file;
     private readonly DbtManifestReader? _reader;
     private readonly string? _expectedSha256;
+    private readonly bool _hashSent;
     private volatile bool _readingFailed;
 
     /// <param name="file">The file and the size it had when the upload began.</param>
     /// <param name="reader">Checks the manifest while it is read (null: no check).</param>
     /// <param name="expectedSha256">The hash of the bytes checked before: what is sent must be exactly those.</param>
-    public ManifestFileContent(ManifestFile file, DbtManifestReader? reader, string? expectedSha256)
+    /// <param name="hashSent">Hash the bytes sent (<see cref="Sha256"/>); implied by <paramref name="expectedSha256"/>.</param>
+    public ManifestFileContent(ManifestFile file, DbtManifestReader? reader, string? expectedSha256, bool hashSent = false)
     {
         _file = file;
         _reader = reader;
         _expectedSha256 = expectedSha256;
+        _hashSent = hashSent || expectedSha256 is not null;
     }
+
+    /// <summary>The SHA-256 of the bytes sent, when asked for: exactly what the server received.</summary>
+    public string? Sha256 { get; private set; }
 
     /// <summary>What the reader found, once the whole file was read and checked.</summary>
     public DbtManifestInfo? Manifest { get; private set; }
@@ -58,6 +64,8 @@ internal sealed class ManifestFileContent : HttpContent
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Hashed on this (sending) thread, which mostly waits on the socket, while the other reads and checks.
+        using var hash = _hashSent ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var producing = Task.Run(() => ReadAndCheckAsync(free.Reader, toSend.Writer, stop.Token), CancellationToken.None);
         try
@@ -69,6 +77,7 @@ internal sealed class ManifestFileContent : HttpContent
                 {
                     if (held is { } previous)
                     {
+                        hash?.AppendData(previous.Buffer, 0, previous.Length);
                         await stream.WriteAsync(previous.Buffer.AsMemory(0, previous.Length), stop.Token).ConfigureAwait(false);
                         BytesSent += previous.Length;
                         free.Writer.TryWrite(previous.Buffer);
@@ -86,8 +95,19 @@ internal sealed class ManifestFileContent : HttpContent
             await producing.ConfigureAwait(false);
             if (held is { } last)
             {
-                await stream.WriteAsync(last.Buffer.AsMemory(0, last.Length), stop.Token).ConfigureAwait(false);
-                BytesSent += last.Length;
+                hash?.AppendData(last.Buffer, 0, last.Length);
+            }
+
+            Sha256 = hash is null ? null : Manifests.Sha256.Hex(hash);
+            if (_expectedSha256 is not null && Sha256 != _expectedSha256)
+            {
+                throw _file.Changed("its content differs from what was checked before the upload (same size, another SHA-256)");
+            }
+
+            if (held is { } final)
+            {
+                await stream.WriteAsync(final.Buffer.AsMemory(0, final.Length), stop.Token).ConfigureAwait(false);
+                BytesSent += final.Length;
             }
 
             TransferTime = clock.Elapsed;
@@ -107,7 +127,6 @@ internal sealed class ManifestFileContent : HttpContent
     {
         try
         {
-            using var hash = _expectedSha256 is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             await using var stream = _file.OpenRead();
             if (stream.Length != _file.Length)
             {
@@ -130,20 +149,13 @@ internal sealed class ManifestFileContent : HttpContent
                     throw _file.Changed($"it grew while it was sent (more than the {_file.Length:N0} bytes it had when the upload began)");
                 }
 
-                var chunk = buffer.AsSpan(0, read);
-                hash?.AppendData(chunk);
-                _reader?.Append(chunk);
+                _reader?.Append(buffer.AsSpan(0, read));
                 await toSend.WriteAsync((buffer, read), cancellationToken).ConfigureAwait(false);
             }
 
             if (total != _file.Length)
             {
                 throw _file.Changed($"it shrank while it was sent ({_file.Length:N0} bytes when the upload began, {total:N0} read)");
-            }
-
-            if (hash is not null && Sha256.Hex(hash) is var sent && sent != _expectedSha256)
-            {
-                throw _file.Changed("its content differs from what was checked before the upload (same size, another SHA-256)");
             }
 
             Manifest = _reader?.Complete();
