@@ -153,4 +153,20 @@ public sealed class HonestTaskTests
         Assert.True(seconds >= 1, line);
         Assert.True(rate > new FileInfo(Jaffle).Length / seconds, line);
     }
+
+    [Fact]
+    public async Task Inputs_and_the_resolved_connector_go_to_low_importance_the_outcome_to_high()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("jaffle_shop");
+        var run = new TaskRun(server, Jaffle) { Task = { ConnectorName = "jaffle_shop" } };
+
+        Assert.True(run.Execute(), run.Engine.AllText);
+
+        var low = run.Engine.Messages.Where(m => m.Importance == MessageImportance.Low).Select(m => m.Message ?? "").ToList();
+        Assert.Contains(low, m => m.StartsWith("Qarion: jaffle: inputs: manifest ", StringComparison.Ordinal) && m.Contains("key from the environment variable QARION_API_KEY"));
+        Assert.Contains(low, m => m.Contains($"connector 'jaffle_shop' is {id} in space 'analytics'"));
+        Assert.Single(run.Engine.HighMessages, m => m.StartsWith("Qarion: jaffle: uploaded", StringComparison.Ordinal));
+        Assert.DoesNotContain(Normal(run), m => m.Contains("inputs:"));
+    }
 }
