@@ -8,16 +8,22 @@ using Qarion.Client.Manifests;
 
 namespace Qarion.Client;
 
-/// <summary>The Connectors resource of a space: <c>/catalog/spaces/{slug}/connectors</c>.</summary>
-public sealed class ConnectorsClient
+/// <summary>
+/// The Connectors resource of a space: <c>/catalog/spaces/{slug}/connectors</c>. Its operations are
+/// virtual and it has a protected constructor, so tests can stand in for it (a subclass, Moq, NSubstitute).
+/// </summary>
+public class ConnectorsClient
 {
     private static readonly QarionJsonContext Json = QarionJsonContext.Default;
     private readonly QarionTransport _transport;
 
     internal ConnectorsClient(QarionTransport transport) => _transport = transport;
 
+    /// <summary>For test doubles: a client with no transport, whose virtual operations a subclass overrides.</summary>
+    protected ConnectorsClient() => _transport = null!;
+
     /// <summary>Every connector in the space.</summary>
-    public async Task<IReadOnlyList<Connector>> ListAsync(string spaceSlug, CancellationToken cancellationToken = default)
+    public virtual async Task<IReadOnlyList<Connector>> ListAsync(string spaceSlug, CancellationToken cancellationToken = default)
     {
         using var response = await _transport.SendAsync(HttpMethod.Get, Space(spaceSlug) + "/connectors", null, RequestKind.Idempotent, cancellationToken).ConfigureAwait(false);
         var (items, _) = await ReadListAsync(response, Json.ListConnector, cancellationToken).ConfigureAwait(false);
@@ -25,25 +31,25 @@ public sealed class ConnectorsClient
     }
 
     /// <summary>The connector types the platform offers (<c>GET /connector-types</c>; not tied to a space).</summary>
-    public async Task<IReadOnlyList<ConnectorTypeInfo>> ListTypesAsync(CancellationToken cancellationToken = default)
+    public virtual async Task<IReadOnlyList<ConnectorTypeInfo>> ListTypesAsync(CancellationToken cancellationToken = default)
     {
         using var response = await _transport.SendAsync(HttpMethod.Get, "connector-types", null, RequestKind.Idempotent, cancellationToken).ConfigureAwait(false);
         var (items, _) = await ReadListAsync(response, Json.ListConnectorTypeInfo, cancellationToken).ConfigureAwait(false);
         return items;
     }
 
-    public async Task<Connector> GetAsync(string spaceSlug, string connectorId, CancellationToken cancellationToken = default)
+    public virtual async Task<Connector> GetAsync(string spaceSlug, string connectorId, CancellationToken cancellationToken = default)
     {
         using var response = await _transport.SendAsync(HttpMethod.Get, One(spaceSlug, connectorId), null, RequestKind.Idempotent, cancellationToken).ConfigureAwait(false);
         return await ReadAsync(response, Json.Connector, cancellationToken).ConfigureAwait(false) ?? throw EmptyBody("GET", One(spaceSlug, connectorId));
     }
 
     /// <summary>Creates a connector of any type (an open set: <c>dbt_manifest</c>, <c>postgres</c>, …).</summary>
-    public Task<Connector> CreateAsync(string spaceSlug, string name, string connectorType, CancellationToken cancellationToken = default) =>
+    public virtual Task<Connector> CreateAsync(string spaceSlug, string name, string connectorType, CancellationToken cancellationToken = default) =>
         CreateAsync(spaceSlug, new ConnectorCreate(name, connectorType), cancellationToken);
 
     /// <summary>Creates a connector with config, source system, credentials and any extra fields.</summary>
-    public async Task<Connector> CreateAsync(string spaceSlug, ConnectorCreate connector, CancellationToken cancellationToken = default)
+    public virtual async Task<Connector> CreateAsync(string spaceSlug, ConnectorCreate connector, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connector);
         if (string.IsNullOrWhiteSpace(connector.Name) || string.IsNullOrWhiteSpace(connector.ConnectorType))
@@ -58,7 +64,7 @@ public sealed class ConnectorsClient
     }
 
     /// <summary>A partial update: only the fields that are set are sent.</summary>
-    public async Task<Connector> UpdateAsync(string spaceSlug, string connectorId, ConnectorUpdate fields, CancellationToken cancellationToken = default)
+    public virtual async Task<Connector> UpdateAsync(string spaceSlug, string connectorId, ConnectorUpdate fields, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fields);
         var path = One(spaceSlug, connectorId);
@@ -67,13 +73,13 @@ public sealed class ConnectorsClient
         return await ReadAsync(response, Json.Connector, cancellationToken).ConfigureAwait(false) ?? throw EmptyBody("PATCH", path);
     }
 
-    public async Task DeleteAsync(string spaceSlug, string connectorId, CancellationToken cancellationToken = default)
+    public virtual async Task DeleteAsync(string spaceSlug, string connectorId, CancellationToken cancellationToken = default)
     {
         using var _ = await _transport.SendAsync(HttpMethod.Delete, One(spaceSlug, connectorId), null, RequestKind.Idempotent, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Starts a background metadata sync. The job may carry only an id; follow it with <see cref="WaitForSyncAsync"/>.</summary>
-    public async Task<SyncJob> SyncAsync(string spaceSlug, string connectorId, CancellationToken cancellationToken = default)
+    public virtual async Task<SyncJob> SyncAsync(string spaceSlug, string connectorId, CancellationToken cancellationToken = default)
     {
         using var response = await _transport.SendAsync(HttpMethod.Post, One(spaceSlug, connectorId) + "/sync", null, RequestKind.NotIdempotent, cancellationToken).ConfigureAwait(false);
         return await ReadAsync(response, Json.SyncJob, cancellationToken).ConfigureAwait(false) ?? new SyncJob();
@@ -83,7 +89,7 @@ public sealed class ConnectorsClient
     /// Uploads a dbt <c>manifest.json</c>, which starts a sync. Throws <see cref="FileNotFoundException"/>
     /// before any request when the file is missing. The file is streamed, never held whole in memory.
     /// </summary>
-    public async Task<SyncJob> UploadDbtManifestAsync(string spaceSlug, string connectorId, string filePath, CancellationToken cancellationToken = default) =>
+    public virtual async Task<SyncJob> UploadDbtManifestAsync(string spaceSlug, string connectorId, string filePath, CancellationToken cancellationToken = default) =>
         (await UploadDbtManifestAsync(spaceSlug, connectorId, filePath, new DbtManifestUploadOptions(), cancellationToken).ConfigureAwait(false)).Job;
 
     /// <summary>
@@ -91,7 +97,7 @@ public sealed class ConnectorsClient
     /// not a usable manifest throws <see cref="DbtManifestException"/> (the request is aborted before its
     /// end) and the result says what the file holds (schema, counts, SHA-256).
     /// </summary>
-    public async Task<DbtManifestUploadResult> UploadDbtManifestAsync(
+    public virtual async Task<DbtManifestUploadResult> UploadDbtManifestAsync(
         string spaceSlug, string connectorId, string filePath, DbtManifestUploadOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -117,7 +123,7 @@ public sealed class ConnectorsClient
     }
 
     /// <summary>One page of the space's sync history (all connectors), newest first as the server orders it.</summary>
-    public async Task<SyncHistoryPage> GetSyncHistoryAsync(string spaceSlug, int page = 1, int size = 100, CancellationToken cancellationToken = default)
+    public virtual async Task<SyncHistoryPage> GetSyncHistoryAsync(string spaceSlug, int page = 1, int size = 100, CancellationToken cancellationToken = default)
     {
         var path = $"{Space(spaceSlug)}/sync-history?page={page}&size={size}";
         using var response = await _transport.SendAsync(HttpMethod.Get, path, null, RequestKind.Idempotent, cancellationToken).ConfigureAwait(false);
@@ -132,7 +138,7 @@ public sealed class ConnectorsClient
     /// tried again within it, and only 401, 403 or 404 end the wait early. Throws
     /// <see cref="QarionSyncTimeoutException"/> when the deadline passes.
     /// </summary>
-    public async Task<SyncJob> WaitForSyncAsync(string spaceSlug, string jobId, SyncWaitOptions? options = null, CancellationToken cancellationToken = default)
+    public virtual async Task<SyncJob> WaitForSyncAsync(string spaceSlug, string jobId, SyncWaitOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
         options ??= new SyncWaitOptions();

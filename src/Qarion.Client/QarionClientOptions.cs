@@ -1,6 +1,9 @@
 namespace Qarion.Client;
 
-/// <summary>How a <see cref="QarionClient"/> reaches the API. Every setting has a working default.</summary>
+/// <summary>
+/// How a <see cref="QarionClient"/> reaches the API. Every setting has a working default. The client
+/// copies and checks the options when it is made; changing them afterwards does not change it.
+/// </summary>
 public sealed class QarionClientOptions
 {
     /// <summary>The documented environment variable for the key.</summary>
@@ -55,6 +58,9 @@ public sealed class QarionClientOptions
 
     /// <summary>Where the default key and URL are read from. A seam for tests.</summary>
     internal Func<string, string?> GetEnvironmentVariable { get; set; } = Environment.GetEnvironmentVariable;
+
+    /// <summary>A copy taken when a client is made, so later changes to this object do not reach that client.</summary>
+    internal QarionClientOptions Copy() => (QarionClientOptions)MemberwiseClone();
 }
 
 /// <summary>One retry about to happen: which call, which attempt failed and why, and how long the client waits first.</summary>

@@ -49,7 +49,13 @@ internal sealed record QarionSettings(Uri BaseUrl, string ApiKey, QarionClientOp
             throw new QarionConfigurationException($"RequestTimeout is {options.RequestTimeout}; it must be positive.");
         }
 
-        return new QarionSettings(baseUrl, key.Trim(), options);
+        if (options.TotalTimeout <= TimeSpan.Zero || options.RetryBaseDelay < TimeSpan.Zero || options.MaxRetryDelay < TimeSpan.Zero)
+        {
+            throw new QarionConfigurationException("TotalTimeout must be positive, and RetryBaseDelay and MaxRetryDelay not negative.");
+        }
+
+        // A copy: the caller's object may change later without changing how this client behaves.
+        return new QarionSettings(baseUrl, key.Trim(), options.Copy());
     }
 
     private static void CheckScheme(Uri url, bool allowInsecureHttp)

@@ -10,14 +10,33 @@ namespace Qarion.Client.Http;
 internal sealed class QarionTransport : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
     private readonly QarionSettings _settings;
     private readonly Uri _root;
     private readonly CertificateProblems _certificates = new();
+    private readonly ProductInfoHeaderValue[] _userAgent;
 
-    public QarionTransport(QarionSettings settings, QarionClientOptions options)
+    /// <param name="settings">The checked copy of the options.</param>
+    /// <param name="httpClient">The caller's client, used as given and never disposed here; null: the transport makes its own.</param>
+    public QarionTransport(QarionSettings settings, HttpClient? httpClient = null)
     {
         _settings = settings;
+        var options = settings.Options;
         Scrubber = new SecretScrubber(settings.ApiKey);
+        var version = typeof(QarionTransport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
+        _userAgent = new[] { new ProductInfoHeaderValue("Qarion.Client", version.Split('+')[0]) }
+            .Concat(!string.IsNullOrWhiteSpace(options.UserAgent) && ProductInfoHeaderValue.TryParse(options.UserAgent, out var extra) ? [extra] : [])
+            .ToArray();
+        var text = settings.BaseUrl.AbsoluteUri;
+        _root = new Uri(text.EndsWith('/') ? text : text + "/");
+        if (httpClient is not null)
+        {
+            // The host's client (IHttpClientFactory, resilience handlers, a shared pool): the URL, key and headers go on each request.
+            _http = httpClient;
+            return;
+        }
+
+        _ownsHttp = true;
         var handler = options.HttpMessageHandler ?? new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
@@ -34,15 +53,6 @@ internal sealed class QarionTransport : IDisposable
             // Answers are small JSON; this only bounds what a misbehaving proxy can make us hold.
             MaxResponseContentBufferSize = 64 * 1024 * 1024,
         };
-        var version = typeof(QarionTransport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Qarion.Client", version.Split('+')[0]));
-        if (!string.IsNullOrWhiteSpace(options.UserAgent) && ProductInfoHeaderValue.TryParse(options.UserAgent, out var extra))
-        {
-            _http.DefaultRequestHeaders.UserAgent.Add(extra);
-        }
-
-        var text = settings.BaseUrl.AbsoluteUri;
-        _root = new Uri(text.EndsWith('/') ? text : text + "/");
     }
 
     public QarionClientOptions Options => _settings.Options;
@@ -66,9 +76,16 @@ internal sealed class QarionTransport : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            attemptTimeout.CancelAfter(options.RequestTimeout);
+            // The last attempt gets only what is left of the whole call's budget.
+            var left = options.TotalTimeout - clock.Elapsed;
+            var budgetCut = left < options.RequestTimeout;
+            attemptTimeout.CancelAfter(budgetCut ? (left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1)) : options.RequestTimeout);
             using var request = new HttpRequestMessage(method, new Uri(_root, path)) { Content = content?.Invoke() };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _settings.ApiKey);
+            foreach (var product in _userAgent)
+            {
+                request.Headers.UserAgent.Add(product);
+            }
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             if (uploadSize is not null)
             {
@@ -88,11 +105,13 @@ internal sealed class QarionTransport : IDisposable
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
                 reason = $"no complete answer within {options.RequestTimeout.TotalSeconds:0.#} s";
-                if (kind != RequestKind.Idempotent || !CanRetry(attempt, clock, null, out wait))
+                if (budgetCut || kind != RequestKind.Idempotent || !CanRetry(attempt, clock, null, out wait))
                 {
-                    throw new QarionTimeoutException(
-                        $"{method} {displayPath} timed out after {options.RequestTimeout.TotalSeconds:0.#} s with no complete answer " +
-                        $"(attempt {attempt}). Raise the request timeout for large files or slow links, or check that {_settings.BaseUrl} is reachable.",
+                    throw new QarionTimeoutException(budgetCut
+                        ? $"{method} {displayPath} got no complete answer within the call's time budget of {options.TotalTimeout.TotalSeconds:0.#} s (TotalTimeout; attempt {attempt}). " +
+                          $"Raise TotalTimeout, or check that {_settings.BaseUrl} is reachable."
+                        : $"{method} {displayPath} timed out after {options.RequestTimeout.TotalSeconds:0.#} s with no complete answer " +
+                          $"(attempt {attempt}). Raise the request timeout for large files or slow links, or check that {_settings.BaseUrl} is reachable.",
                         context, ex);
                 }
             }
@@ -140,6 +159,12 @@ internal sealed class QarionTransport : IDisposable
                     return response;
                 }
 
+                // A DELETE sent again after a lost answer finds the connector already gone: that is the success it was after.
+                if (method == HttpMethod.Delete && attempt > 1 && response.StatusCode == System.Net.HttpStatusCode.NotFound)
+                {
+                    return response;
+                }
+
                 using (response)
                 {
                     if ((int)response.StatusCode is >= 300 and < 400)
@@ -152,9 +177,9 @@ internal sealed class QarionTransport : IDisposable
                     {
                         if (RetryPolicy.IsRetryableStatus(response, kind) && retryAfter is { } asked && clock.Elapsed + asked >= options.TotalTimeout)
                         {
-                            var left = options.TotalTimeout - clock.Elapsed;
+                            var remaining = options.TotalTimeout - clock.Elapsed;
                             note = $"The server asked to wait {asked.TotalSeconds:0.#} s before trying again (Retry-After), longer than the " +
-                                   $"{Math.Max(0, left.TotalSeconds):0.#} s left of this call's time budget, so it was not retried.";
+                                   $"{Math.Max(0, remaining.TotalSeconds):0.#} s left of this call's time budget, so it was not retried.";
                         }
 
                         throw await ErrorMapper.FromResponseAsync(
@@ -220,5 +245,11 @@ internal sealed class QarionTransport : IDisposable
         return null;
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
 }

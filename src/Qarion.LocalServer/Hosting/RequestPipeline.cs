@@ -44,11 +44,25 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
 
     private async Task HandleAsync(HttpContext context, string path)
     {
-        if (state.Faults.Take(path) is { } fault && await ApplyAsync(fault, context))
+        var fault = state.Faults.Take(path, context.Request.Method);
+        if (fault is { DropAfter: true })
+        {
+            await HandleNormallyAsync(context, path);
+            // The work is done; the answer never reaches the client.
+            context.Abort();
+            return;
+        }
+
+        if (fault is not null && await ApplyAsync(fault, context))
         {
             return;
         }
 
+        await HandleNormallyAsync(context, path);
+    }
+
+    private async Task HandleNormallyAsync(HttpContext context, string path)
+    {
         if (path == "/health")
         {
             await next(context);

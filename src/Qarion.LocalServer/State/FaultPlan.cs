@@ -30,6 +30,12 @@ public sealed record Fault
     /// <summary>A Location header to send (with a 3xx status: a redirect).</summary>
     public string? Location { get; init; }
 
+    /// <summary>Handle the request, then drop the connection before the answer leaves: the work is done, the client never hears.</summary>
+    public bool DropAfter { get; init; }
+
+    /// <summary>Only requests with this method (GET, DELETE, …).</summary>
+    public string? Method { get; init; }
+
     /// <summary>Only requests whose path contains this.</summary>
     public string? PathContains { get; init; }
 
@@ -67,14 +73,15 @@ public sealed class FaultPlan
         }
     }
 
-    public Fault? Take(string path)
+    public Fault? Take(string path, string method = "GET")
     {
         lock (_gate)
         {
             for (var i = 0; i < _faults.Count; i++)
             {
                 var (fault, left) = _faults[i];
-                if (fault.PathContains is not null && !path.Contains(fault.PathContains, StringComparison.Ordinal))
+                if ((fault.PathContains is not null && !path.Contains(fault.PathContains, StringComparison.Ordinal))
+                    || (fault.Method is not null && !string.Equals(fault.Method, method, StringComparison.OrdinalIgnoreCase)))
                 {
                     continue;
                 }
