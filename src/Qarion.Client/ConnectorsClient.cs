@@ -58,7 +58,7 @@ public class ConnectorsClient
         }
 
         var path = Space(spaceSlug) + "/connectors";
-        var body = JsonSerializer.SerializeToUtf8Bytes(connector, Json.ConnectorCreate);
+        var body = JsonSerializer.SerializeToUtf8Bytes(connector.WithExtraFields(), Json.ConnectorCreate);
         using var response = await _transport.SendAsync(HttpMethod.Post, path, () => JsonBody(body), RequestKind.NotIdempotent, cancellationToken).ConfigureAwait(false);
         return await ReadAsync(response, Json.Connector, cancellationToken).ConfigureAwait(false) ?? throw EmptyBody("POST", path);
     }
@@ -89,8 +89,58 @@ public class ConnectorsClient
     /// Uploads a dbt <c>manifest.json</c>, which starts a sync. Throws <see cref="FileNotFoundException"/>
     /// before any request when the file is missing. The file is streamed, never held whole in memory.
     /// </summary>
-    public virtual async Task<SyncJob> UploadDbtManifestAsync(string spaceSlug, string connectorId, string filePath, CancellationToken cancellationToken = default) =>
-        (await UploadDbtManifestAsync(spaceSlug, connectorId, filePath, new DbtManifestUploadOptions(), cancellationToken).ConfigureAwait(false)).Job;
+    public virtual Task<DbtManifestUploadResult> UploadDbtManifestAsync(string spaceSlug, string connectorId, string filePath, CancellationToken cancellationToken = default) =>
+        UploadDbtManifestAsync(spaceSlug, connectorId, filePath, new DbtManifestUploadOptions(), cancellationToken);
+
+    /// <summary>The upload with a connector id as a <see cref="Guid"/> and the file as a <see cref="FileInfo"/>.</summary>
+    public virtual Task<DbtManifestUploadResult> UploadDbtManifestAsync(
+        string spaceSlug, Guid connectorId, FileInfo file, DbtManifestUploadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return UploadDbtManifestAsync(spaceSlug, Id(connectorId), file.FullName, options ?? new DbtManifestUploadOptions(), cancellationToken);
+    }
+
+    /// <summary>One connector, by a <see cref="Guid"/> id.</summary>
+    public virtual Task<Connector> GetAsync(string spaceSlug, Guid connectorId, CancellationToken cancellationToken = default) =>
+        GetAsync(spaceSlug, Id(connectorId), cancellationToken);
+
+    /// <summary>A partial update, by a <see cref="Guid"/> id.</summary>
+    public virtual Task<Connector> UpdateAsync(string spaceSlug, Guid connectorId, ConnectorUpdate fields, CancellationToken cancellationToken = default) =>
+        UpdateAsync(spaceSlug, Id(connectorId), fields, cancellationToken);
+
+    /// <summary>Deletes a connector, by a <see cref="Guid"/> id.</summary>
+    public virtual Task DeleteAsync(string spaceSlug, Guid connectorId, CancellationToken cancellationToken = default) =>
+        DeleteAsync(spaceSlug, Id(connectorId), cancellationToken);
+
+    /// <summary>Starts a sync, by a <see cref="Guid"/> id.</summary>
+    public virtual Task<SyncJob> SyncAsync(string spaceSlug, Guid connectorId, CancellationToken cancellationToken = default) =>
+        SyncAsync(spaceSlug, Id(connectorId), cancellationToken);
+
+    /// <summary>
+    /// Every job of the space's sync history, page after page (100 a page), as it is read: stops when a
+    /// page is empty, or the server's total is reached, or at <paramref name="maxPages"/>.
+    /// </summary>
+    public virtual async IAsyncEnumerable<SyncJob> GetAllSyncHistoryAsync(
+        string spaceSlug, int maxPages = 1000, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var seen = 0;
+        for (var page = 1; page <= maxPages; page++)
+        {
+            var history = await GetSyncHistoryAsync(spaceSlug, page, 100, cancellationToken).ConfigureAwait(false);
+            foreach (var job in history.Items)
+            {
+                yield return job;
+            }
+
+            seen += history.Items.Count;
+            if (history.Items.Count == 0 || (history.Total is { } total && seen >= total) || (history.Total is null && history.Items.Count < 100))
+            {
+                yield break;
+            }
+        }
+    }
+
+    private static string Id(Guid id) => id.ToString("D");
 
     /// <summary>
     /// The upload with options: with <see cref="DbtManifestUploadOptions.CheckManifest"/>, a file that is

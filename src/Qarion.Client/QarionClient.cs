@@ -49,6 +49,9 @@ public class QarionClient : IDisposable, IAsyncDisposable
     /// <summary>List, get, create, update, delete, sync and dbt manifest uploads.</summary>
     public virtual ConnectorsClient Connectors { get; }
 
+    /// <summary>The rate-limit headers of the last answer that carried them (failed calls also carry theirs on the exception).</summary>
+    public virtual QarionRateLimit? RateLimit => _transport?.LastRateLimit;
+
     /// <summary>Releases the connection pool the client made (never a caller's <see cref="HttpClient"/>).</summary>
     public void Dispose()
     {

@@ -75,7 +75,7 @@ public sealed class RetryTests
         using var client = server.Client();
         var path = TestData.Manifest("dbt-core-state-v10.manifest.json");
 
-        var job = await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path);
+        var job = (await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path)).Job;
 
         Assert.Equal([TimeSpan.FromSeconds(2)], server.Delays);
         var upload = Assert.Single(server.State.Uploads);

@@ -61,7 +61,7 @@ public sealed class SecretTests
         using var client = server.Client();
 
         var sync = await client.Connectors.SyncAsync(ServerHarness.Space, id);
-        var upload = await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, TestData.Manifest("dbt-core-state-v2.manifest.json"));
+        var upload = (await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, TestData.Manifest("dbt-core-state-v2.manifest.json"))).Job;
 
         Assert.Null(sync.Id);
         Assert.Null(upload.Id);

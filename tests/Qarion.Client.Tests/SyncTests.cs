@@ -16,7 +16,7 @@ public sealed class SyncTests
         var id = server.Seed("jaffle_shop");
         using var client = server.Client();
 
-        var job = await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, TestData.Manifest("jaffle-shop-dbt-1.10.manifest.json"));
+        var job = (await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, TestData.Manifest("jaffle-shop-dbt-1.10.manifest.json"))).Job;
         var done = await client.Connectors.WaitForSyncAsync(ServerHarness.Space, job.Id!, new SyncWaitOptions { PollInterval = TimeSpan.FromMilliseconds(20) });
 
         Assert.Equal(SyncJobState.InProgress, job.State);

@@ -17,7 +17,7 @@ public sealed class SyncWaitTests
         await using var server = await ServerHarness.StartAsync();
         var id = server.Seed("jaffle_shop");
         using var client = server.Client(o => o.MaxRetries = 1);
-        var job = await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, Jaffle);
+        var job = (await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, Jaffle)).Job;
         server.State.Faults.Add(new Fault { Status = status, Count = count, PathContains = "sync-history" });
 
         var done = await client.Connectors.WaitForSyncAsync(ServerHarness.Space, job.Id!, new SyncWaitOptions { PollInterval = TimeSpan.FromMilliseconds(20) });
@@ -32,7 +32,7 @@ public sealed class SyncWaitTests
         await using var server = await ServerHarness.StartAsync();
         var id = server.Seed("jaffle_shop");
         using var client = server.Client(o => o.MaxRetries = 0);
-        var job = await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, Jaffle);
+        var job = (await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, Jaffle)).Job;
         server.State.Faults.Add(new Fault { Drop = true, Count = 2, PathContains = "sync-history" });
 
         var done = await client.Connectors.WaitForSyncAsync(ServerHarness.Space, job.Id!, new SyncWaitOptions { PollInterval = TimeSpan.FromMilliseconds(20) });
@@ -79,7 +79,7 @@ public sealed class SyncWaitTests
         await using var server = await ServerHarness.StartAsync(o => o.SyncDuration = TimeSpan.FromMilliseconds(600));
         var id = server.Seed("jaffle_shop");
         using var client = server.Client();
-        var job = await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, Jaffle);
+        var job = (await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, Jaffle)).Job;
         var reports = new List<SyncWaitProgress>();
 
         var done = await client.Connectors.WaitForSyncAsync(ServerHarness.Space, job.Id!, new SyncWaitOptions

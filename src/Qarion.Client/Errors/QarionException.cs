@@ -38,6 +38,9 @@ public class QarionException : Exception
 
     /// <summary>The request path of the failed call, without the base URL.</summary>
     public string? Path { get; }
+
+    /// <summary>The rate-limit headers of the failed call's answer, when it had them.</summary>
+    public QarionRateLimit? RateLimit { get; internal set; }
 }
 
 /// <summary>What the transport knew about a failed call, handed to exception constructors.</summary>

@@ -18,6 +18,15 @@ internal static partial class ErrorMapper
         HttpResponseMessage response, string method, string path, SecretScrubber scrubber,
         int attempts, long? uploadSize, string? note, CancellationToken cancellationToken)
     {
+        var exception = await MapAsync(response, method, path, scrubber, attempts, uploadSize, note, cancellationToken).ConfigureAwait(false);
+        exception.RateLimit = QarionRateLimit.From(response);
+        return exception;
+    }
+
+    private static async Task<QarionException> MapAsync(
+        HttpResponseMessage response, string method, string path, SecretScrubber scrubber,
+        int attempts, long? uploadSize, string? note, CancellationToken cancellationToken)
+    {
         var body = await ReadStartAsync(response, cancellationToken).ConfigureAwait(false);
         body = scrubber.Scrub(body);
         var detail = ParseDetail(body);

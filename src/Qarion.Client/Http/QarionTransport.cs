@@ -60,6 +60,9 @@ internal sealed class QarionTransport : IDisposable
     /// <summary>Masks the key in anything a server sent back.</summary>
     public SecretScrubber Scrubber { get; }
 
+    /// <summary>The rate-limit headers of the last answer that had them.</summary>
+    public QarionRateLimit? LastRateLimit { get; private set; }
+
     /// <summary>
     /// Sends until success or a final failure. <paramref name="content"/> is called once per attempt,
     /// so a body (a file stream) is produced anew for each.
@@ -68,12 +71,32 @@ internal sealed class QarionTransport : IDisposable
         HttpMethod method, string path, Func<HttpContent?>? content, RequestKind kind,
         CancellationToken cancellationToken, long? uploadSize = null)
     {
+        using var activity = Telemetry.StartCall(method, path);
+        try
+        {
+            var response = await SendWithRetriesAsync(method, path, content, kind, cancellationToken, uploadSize, activity).ConfigureAwait(false);
+            activity?.SetTag("http.response.status_code", (int)response.StatusCode);
+            return response;
+        }
+        catch (Exception ex) when (activity is not null)
+        {
+            activity.SetTag("http.response.status_code", (ex as QarionException)?.StatusCode is { } status ? (int)status : null);
+            activity.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendWithRetriesAsync(
+        HttpMethod method, string path, Func<HttpContent?>? content, RequestKind kind,
+        CancellationToken cancellationToken, long? uploadSize, Activity? activity)
+    {
         var options = _settings.Options;
         var clock = Stopwatch.StartNew();
         var displayPath = "/" + path;
         var context = new QarionErrorContext(null, null, null, method.Method, displayPath);
         for (var attempt = 1; ; attempt++)
         {
+            activity?.SetTag("qarion.attempts", attempt);
             cancellationToken.ThrowIfCancellationRequested();
             using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             // The last attempt gets only what is left of the whole call's budget.
@@ -101,6 +124,7 @@ internal sealed class QarionTransport : IDisposable
                 // The whole answer is read within the attempt's timeout, so a server stalling mid-body times out too.
                 response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptTimeout.Token).ConfigureAwait(false);
                 reason = $"{(int)response.StatusCode} {Scrubber.Scrub(response.ReasonPhrase)}";
+                LastRateLimit = QarionRateLimit.From(response) ?? LastRateLimit;
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -192,6 +216,15 @@ internal sealed class QarionTransport : IDisposable
 
             // Every path that reaches here chose to retry, and how long to wait first.
             options.OnRetry?.Invoke(new QarionRetry(method.Method, displayPath, attempt, reason, wait!.Value, fromRetryAfter));
+            Telemetry.Retries.Add(1, new KeyValuePair<string, object?>("http.request.method", method.Method));
+            Telemetry.Waits.Record(wait!.Value.TotalSeconds);
+            activity?.AddEvent(new ActivityEvent("retry", tags: new ActivityTagsCollection
+            {
+                ["qarion.attempt"] = attempt,
+                ["qarion.retry.reason"] = reason,
+                ["qarion.retry.delay_s"] = wait.Value.TotalSeconds,
+                ["qarion.retry.after"] = fromRetryAfter,
+            }));
             await options.Delay(wait!.Value, cancellationToken).ConfigureAwait(false);
         }
     }

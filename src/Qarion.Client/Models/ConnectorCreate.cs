@@ -26,6 +26,62 @@ public sealed class ConnectorCreate
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
+
+    /// <summary>
+    /// Any other field, as an ordinary value (a string, a number, a dictionary, an anonymous object),
+    /// serialised with System.Text.Json's defaults. A name that is already a field (<c>name</c>, …) or
+    /// is also in <see cref="ExtensionData"/> is refused with an <see cref="ArgumentException"/>: sent
+    /// twice, the server would keep one of them silently.
+    /// </summary>
+    [JsonIgnore]
+    public Dictionary<string, object?>? ExtraFields { get; set; }
+
+    /// <summary>The fields this class sends itself (a null property is not sent, so its name is free).</summary>
+    private IEnumerable<string> Named()
+    {
+        yield return "name";
+        yield return "connector_type";
+        if (Config is not null) yield return "config";
+        if (SourceSystemId is not null) yield return "source_system_id";
+        if (Credentials is not null) yield return "credentials";
+    }
+
+    /// <summary>The body to send: <see cref="ExtraFields"/> merged into the extension data, duplicates refused.</summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Extra fields are the caller's own values.")]
+    internal ConnectorCreate WithExtraFields()
+    {
+        foreach (var field in ExtensionData?.Keys ?? Enumerable.Empty<string>())
+        {
+            if (Named().Contains(field, StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"The extra field '{field}' is also a field of the connector; set it through its property.", nameof(ExtensionData));
+            }
+        }
+
+        if (ExtraFields is not { Count: > 0 })
+        {
+            return this;
+        }
+
+        var merged = new Dictionary<string, JsonElement>(ExtensionData ?? [], StringComparer.Ordinal);
+        foreach (var (field, value) in ExtraFields)
+        {
+            if (Named().Contains(field, StringComparer.Ordinal) || merged.ContainsKey(field))
+            {
+                throw new ArgumentException($"The extra field '{field}' is given twice (or is also a field of the connector); give it once.", nameof(ExtraFields));
+            }
+
+            merged[field] = value is JsonElement element ? element : JsonSerializer.SerializeToElement(value, value?.GetType() ?? typeof(object));
+        }
+
+        return new ConnectorCreate(Name, ConnectorType)
+        {
+            Config = Config,
+            SourceSystemId = SourceSystemId,
+            Credentials = Credentials,
+            ExtensionData = merged,
+        };
+    }
 }
 
 /// <summary>

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Qarion.LocalServer.State;
+using Qarion.Tests.Shared;
+
+namespace Qarion.Client.Tests;
+
+/// <summary>What an OpenTelemetry user sees by adding the source and meter "Qarion.Client"; and the rate-limit headers.</summary>
+public sealed class ObservabilityTests
+{
+    [Fact]
+    public async Task Each_call_is_one_activity_tagged_with_space_connector_status_and_attempts_with_retries_as_events()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("jaffle_shop");
+        var activities = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Qarion.Client",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if ((activity.GetTagItem("qarion.connector") as string) == id)
+                {
+                    lock (activities)
+                    {
+                        activities.Add(activity);
+                    }
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var client = server.Client();
+        server.State.Faults.Add(new Fault { Status = 503, Count = 2, RetryAfter = "1", PathContains = id });
+
+        await client.Connectors.GetAsync(ServerHarness.Space, id);
+        await Assert.ThrowsAsync<QarionNotFoundException>(() => client.Connectors.GetAsync(ServerHarness.Space, id + "x"));
+        await client.Connectors.SyncAsync(ServerHarness.Space, id);
+
+        Assert.Equal(2, activities.Count);
+        var get = activities[0];
+        Assert.Equal("Qarion GET catalog/spaces/{space}/connectors/{id}", get.DisplayName);
+        Assert.Equal("analytics", get.GetTagItem("qarion.space"));
+        Assert.Equal(200, get.GetTagItem("http.response.status_code"));
+        Assert.Equal(3, get.GetTagItem("qarion.attempts"));
+        Assert.Equal(2, get.Events.Count(e => e.Name == "retry"));
+        Assert.Equal(ActivityStatusCode.Unset, get.Status);
+        Assert.Equal(202, activities[1].GetTagItem("http.response.status_code"));
+    }
+
+    [Fact]
+    public async Task Retries_and_their_waits_are_counted_on_the_meter()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        long retries = 0;
+        var waits = new List<double>();
+        using var meters = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "Qarion.Client")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meters.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref retries, value));
+        meters.SetMeasurementEventCallback<double>((_, value, _, _) => { lock (waits) { waits.Add(value); } });
+        meters.Start();
+        using var client = server.Client();
+        server.State.Faults.Add(new Fault { Status = 503, Count = 2, RetryAfter = "7" });
+
+        await client.Connectors.ListAsync(ServerHarness.Space);
+
+        // Other tests may retry at the same time: at least ours are there.
+        Assert.True(Interlocked.Read(ref retries) >= 2);
+        lock (waits)
+        {
+            Assert.True(waits.Count(w => w == 7) >= 2);
+        }
+    }
+
+    [Fact]
+    public async Task Rate_limit_headers_are_readable_after_a_call_and_on_the_exception()
+    {
+        await using var server = await ServerHarness.StartAsync(o => o.RateLimit = 2);
+        using var client = server.Client(o => o.MaxRetries = 0);
+
+        await client.Connectors.ListAsync(ServerHarness.Space);
+        var after = client.RateLimit!;
+        await client.Connectors.ListAsync(ServerHarness.Space);
+        var error = await Assert.ThrowsAsync<QarionRateLimitException>(() => client.Connectors.ListAsync(ServerHarness.Space));
+
+        Assert.Equal((2, 1), (after.Limit, after.Remaining));
+        Assert.True(after.Reset > DateTimeOffset.UtcNow.AddSeconds(-5));
+        Assert.Equal(0, error.RateLimit!.Remaining);
+        Assert.Equal(0, client.RateLimit!.Remaining);
+    }
+}
