@@ -43,6 +43,10 @@ public class QarionClient : IDisposable, IAsyncDisposable
         Connectors = new ConnectorsClient(_transport);
     }
 
+    /// <summary>The primary handler for a host's HttpClient (the DI package): the client's rules for proxies, redirects and certificates.</summary>
+    internal static HttpMessageHandler CreatePrimaryHandler(QarionClientOptions options) =>
+        QarionTransport.CreateHandler(QarionSettings.ResolveBaseUrl(options));
+
     /// <summary>The base URL in use.</summary>
     public virtual Uri BaseUrl { get; }
 

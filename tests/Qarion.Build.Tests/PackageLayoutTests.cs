@@ -47,9 +47,15 @@ public sealed class PackageLayoutTests(PackageFixture package)
     [Theory]
     [InlineData("Qarion.Build")]
     [InlineData("Qarion.Client")]
-    public async Task Both_packages_say_where_they_come_from_and_can_be_debugged(string id)
+    [InlineData("Qarion.Client.Extensions.DependencyInjection")]
+    public async Task Every_package_says_where_it_comes_from_and_can_be_debugged(string id)
     {
-        using var zip = ZipFile.OpenRead(id == "Qarion.Build" ? package.PackagePath : package.ClientPackagePath);
+        using var zip = ZipFile.OpenRead(id switch
+        {
+            "Qarion.Build" => package.PackagePath,
+            "Qarion.Client" => package.ClientPackagePath,
+            _ => package.DependencyInjectionPackagePath,
+        });
         XElement metadata;
         using (var stream = zip.GetEntry($"{id}.nuspec")!.Open())
         {
@@ -80,6 +86,19 @@ public sealed class PackageLayoutTests(PackageFixture package)
             using var pe = new PEReader(copy);
             Assert.Contains(pe.ReadDebugDirectory(), d => d.Type == DebugDirectoryEntryType.EmbeddedPortablePdb);
         }
+    }
+
+    [Fact]
+    public void The_dependency_injection_package_carries_the_dependencies_so_the_client_needs_none()
+    {
+        using var zip = ZipFile.OpenRead(package.DependencyInjectionPackagePath);
+        using var stream = zip.GetEntry("Qarion.Client.Extensions.DependencyInjection.nuspec")!.Open();
+        var nuspec = XDocument.Load(stream);
+        var dependencies = nuspec.Descendants(nuspec.Root!.Name.Namespace + "dependency").ToDictionary(d => d.Attribute("id")!.Value, d => d.Attribute("version")!.Value);
+
+        Assert.Equal(package.Version, dependencies["Qarion.Client"]);
+        Assert.Equal("8.0.0", dependencies["Microsoft.Extensions.Http"]);
+        Assert.Contains("lib/net8.0/Qarion.Client.Extensions.DependencyInjection.dll", zip.Entries.Select(e => e.FullName));
     }
 
     [Fact]
@@ -153,6 +172,6 @@ public sealed class PackageLayoutTests(PackageFixture package)
         using var stream = zip.GetEntry("Qarion.Client.nuspec")!.Open();
         var nuspec = XDocument.Load(stream);
         Assert.Empty(nuspec.Descendants(nuspec.Root!.Name.Namespace + "dependency"));
-        Assert.Equal(2, Directory.GetFiles(package.Feed, "*.nupkg").Length);
+        Assert.Equal(3, Directory.GetFiles(package.Feed, "*.nupkg").Length);
     }
 }

@@ -8,7 +8,8 @@ namespace Qarion.Build.Tests;
 /// <summary>What the README and the package readmes show must work when pasted: C# compiles, XML parses.</summary>
 public sealed partial class ReadmeSnippetTests
 {
-    private static readonly string[] Documents = ["README.md", "src/Qarion.Client/PACKAGE.md", "src/Qarion.Build/PACKAGE.md"];
+    private static readonly string[] Documents =
+        ["README.md", "src/Qarion.Client/PACKAGE.md", "src/Qarion.Build/PACKAGE.md", "src/Qarion.Client.Extensions.DependencyInjection/PACKAGE.md"];
 
     public static TheoryData<string, int> CSharpSnippets() => Snippets("csharp");
 
@@ -50,7 +51,10 @@ public sealed partial class ReadmeSnippetTests
                 <Nullable>enable</Nullable>
               </PropertyGroup>
               <ItemGroup>
+                <!-- ServiceCollection, IHttpClientFactory and configuration, as a web host has them. -->
+                <FrameworkReference Include="Microsoft.AspNetCore.App" />
                 <Reference Include="Qarion.Client" HintPath="{Path.Combine(AppContext.BaseDirectory, "Qarion.Client.dll")}" />
+                <Reference Include="Qarion.Client.Extensions.DependencyInjection" HintPath="{Path.Combine(AppContext.BaseDirectory, "Qarion.Client.Extensions.DependencyInjection.dll")}" />
               </ItemGroup>
             </Project>
             """);

@@ -11,6 +11,9 @@ namespace Qarion.Client.Http;
 /// </summary>
 internal sealed class CertificateProblems
 {
+    /// <summary>One record for the process: handlers made by IHttpClientFactory are shared between clients.</summary>
+    public static CertificateProblems Shared { get; } = new();
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _byHost = new(StringComparer.OrdinalIgnoreCase);
 
     public bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)

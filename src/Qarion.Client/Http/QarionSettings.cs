@@ -26,17 +26,7 @@ internal sealed record QarionSettings(Uri BaseUrl, string ApiKey, QarionClientOp
                 $"The Qarion API key (QarionClientOptions.ApiKey or {QarionClientOptions.ApiKeyEnvironmentVariable}) {problem}.");
         }
 
-        var baseUrl = options.BaseUrl;
-        if (baseUrl is null)
-        {
-            var fromEnvironment = options.GetEnvironmentVariable(QarionClientOptions.BaseUrlEnvironmentVariable);
-            var text = string.IsNullOrWhiteSpace(fromEnvironment) ? QarionClientOptions.DefaultBaseUrl : fromEnvironment.Trim();
-            if (!Uri.TryCreate(text, UriKind.Absolute, out baseUrl))
-            {
-                throw new QarionConfigurationException(
-                    $"{QarionClientOptions.BaseUrlEnvironmentVariable} is '{text}', which is not an absolute URL such as {QarionClientOptions.DefaultBaseUrl}.");
-            }
-        }
+        var baseUrl = ResolveBaseUrl(options);
 
         CheckScheme(baseUrl, options.AllowInsecureHttp);
         if (options.MaxRetries < 0)
@@ -56,6 +46,22 @@ internal sealed record QarionSettings(Uri BaseUrl, string ApiKey, QarionClientOp
 
         // A copy: the caller's object may change later without changing how this client behaves.
         return new QarionSettings(baseUrl, key.Trim(), options.Copy());
+    }
+
+    /// <summary>The options' base URL, else QARION_BASE_URL, else Qarion's own.</summary>
+    public static Uri ResolveBaseUrl(QarionClientOptions options)
+    {
+        if (options.BaseUrl is { } given)
+        {
+            return given;
+        }
+
+        var fromEnvironment = options.GetEnvironmentVariable(QarionClientOptions.BaseUrlEnvironmentVariable);
+        var text = string.IsNullOrWhiteSpace(fromEnvironment) ? QarionClientOptions.DefaultBaseUrl : fromEnvironment.Trim();
+        return Uri.TryCreate(text, UriKind.Absolute, out var url)
+            ? url
+            : throw new QarionConfigurationException(
+                $"{QarionClientOptions.BaseUrlEnvironmentVariable} is '{text}', which is not an absolute URL such as {QarionClientOptions.DefaultBaseUrl}.");
     }
 
     private static void CheckScheme(Uri url, bool allowInsecureHttp)

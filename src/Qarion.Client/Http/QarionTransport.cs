@@ -13,7 +13,7 @@ internal sealed class QarionTransport : IDisposable
     private readonly bool _ownsHttp;
     private readonly QarionSettings _settings;
     private readonly Uri _root;
-    private readonly CertificateProblems _certificates = new();
+    private readonly CertificateProblems _certificates = CertificateProblems.Shared;
     private readonly ProductInfoHeaderValue[] _userAgent;
 
     /// <param name="settings">The checked copy of the options.</param>
@@ -37,15 +37,7 @@ internal sealed class QarionTransport : IDisposable
         }
 
         _ownsHttp = true;
-        var handler = options.HttpMessageHandler ?? new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            // Plain http is allowed only to this machine: a proxy (HTTP_PROXY) would carry the key off it in clear text.
-            UseProxy = settings.BaseUrl.Scheme == Uri.UriSchemeHttps,
-            // A redirect would resend the request elsewhere; it is reported instead (see Redirected).
-            AllowAutoRedirect = false,
-            SslOptions = { RemoteCertificateValidationCallback = _certificates.Validate },
-        };
+        var handler = options.HttpMessageHandler ?? CreateHandler(settings.BaseUrl);
         _http = new HttpClient(handler, disposeHandler: options.HttpMessageHandler is null)
         {
             // Timeouts are per attempt, enforced below, so they can be told apart from cancellation.
@@ -56,6 +48,17 @@ internal sealed class QarionTransport : IDisposable
     }
 
     public QarionClientOptions Options => _settings.Options;
+
+    /// <summary>The handler with the client's rules; also the primary handler of the DI registration.</summary>
+    public static SocketsHttpHandler CreateHandler(Uri baseUrl) => new()
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        // Plain http is allowed only to this machine: a proxy (HTTP_PROXY) would carry the key off it in clear text.
+        UseProxy = baseUrl.Scheme == Uri.UriSchemeHttps,
+        // A redirect would resend the request elsewhere; it is reported instead (see Redirected).
+        AllowAutoRedirect = false,
+        SslOptions = { RemoteCertificateValidationCallback = CertificateProblems.Shared.Validate },
+    };
 
     /// <summary>Masks the key in anything a server sent back.</summary>
     public SecretScrubber Scrubber { get; }

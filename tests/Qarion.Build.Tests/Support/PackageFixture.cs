@@ -16,6 +16,8 @@ public sealed class PackageFixture : IAsyncLifetime
 
     public string ClientPackagePath => Path.Combine(Feed, $"Qarion.Client.{Version}.nupkg");
 
+    public string DependencyInjectionPackagePath => Path.Combine(Feed, $"Qarion.Client.Extensions.DependencyInjection.{Version}.nupkg");
+
     public async Task InitializeAsync()
     {
         // The repository root packs both packages, as the README says.
