@@ -38,6 +38,7 @@ public class ConnectorsClient
         return items;
     }
 
+    /// <summary>One connector of the space, by id. Throws <see cref="QarionNotFoundException"/> when there is none.</summary>
     public virtual async Task<Connector> GetAsync(string spaceSlug, string connectorId, CancellationToken cancellationToken = default)
     {
         using var response = await _transport.SendAsync(HttpMethod.Get, One(spaceSlug, connectorId), null, RequestKind.Idempotent, cancellationToken).ConfigureAwait(false);
@@ -73,6 +74,7 @@ public class ConnectorsClient
         return await ReadAsync(response, Json.Connector, cancellationToken).ConfigureAwait(false) ?? throw EmptyBody("PATCH", path);
     }
 
+    /// <summary>Deletes a connector. Sent again after a lost answer, a 404 counts as done.</summary>
     public virtual async Task DeleteAsync(string spaceSlug, string connectorId, CancellationToken cancellationToken = default)
     {
         using var _ = await _transport.SendAsync(HttpMethod.Delete, One(spaceSlug, connectorId), null, RequestKind.Idempotent, cancellationToken).ConfigureAwait(false);

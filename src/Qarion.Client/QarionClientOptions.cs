@@ -12,6 +12,7 @@ public sealed class QarionClientOptions
     /// <summary>Our own environment override of the base URL (not documented by Qarion).</summary>
     public const string BaseUrlEnvironmentVariable = "QARION_BASE_URL";
 
+    /// <summary>Qarion's own API, the default base URL.</summary>
     public const string DefaultBaseUrl = "https://api.qarion.com";
 
     /// <summary>The API key. Default: the <c>QARION_API_KEY</c> environment variable.</summary>

@@ -166,8 +166,11 @@ public sealed class PackageLayoutTests(PackageFixture package)
         using var zip = ZipFile.OpenRead(package.ClientPackagePath);
         var files = zip.Entries.Select(e => e.FullName).ToList();
 
+        // Built for .NET 8 (reach) and .NET 10 (where it is tested), each with its XML docs.
         Assert.Contains("lib/net8.0/Qarion.Client.dll", files);
         Assert.Contains("lib/net8.0/Qarion.Client.xml", files);
+        Assert.Contains("lib/net10.0/Qarion.Client.dll", files);
+        Assert.Contains("lib/net10.0/Qarion.Client.xml", files);
         Assert.DoesNotContain(files, f => f.Contains("System.Text.Json", StringComparison.OrdinalIgnoreCase));
         using var stream = zip.GetEntry("Qarion.Client.nuspec")!.Open();
         var nuspec = XDocument.Load(stream);

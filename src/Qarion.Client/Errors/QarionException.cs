@@ -9,11 +9,13 @@ namespace Qarion.Client;
 /// </summary>
 public class QarionException : Exception
 {
+    /// <summary>An error with no answer behind it.</summary>
     public QarionException(string message, Exception? innerException = null)
         : base(message, innerException)
     {
     }
 
+    /// <summary>An error with what the transport knew of the call.</summary>
     public QarionException(string message, QarionErrorContext context, Exception? innerException = null)
         : base(message, innerException)
     {

@@ -25,6 +25,7 @@ public sealed class QarionServerException(string message, QarionErrorContext con
 /// <summary>400 or 422: the payload was refused. <see cref="Errors"/> holds 422's list of field errors.</summary>
 public sealed class QarionValidationException : QarionException
 {
+    /// <summary>A 400 or 422 answer; <see cref="Errors"/> reads a 422 detail list.</summary>
     public QarionValidationException(string message, QarionErrorContext context)
         : base(message, context)
     {
@@ -71,6 +72,7 @@ public sealed record ValidationError(IReadOnlyList<string> Location, string Mess
         return errors;
     }
 
+    /// <summary>The field's location and the message, as <c>body.name: Field required</c>.</summary>
     public override string ToString() => $"{string.Join(".", Location)}: {Message}";
 }
 
@@ -78,6 +80,7 @@ public sealed record ValidationError(IReadOnlyList<string> Location, string Mess
 public sealed class QarionRateLimitException(string message, QarionErrorContext context, TimeSpan? retryAfter)
     : QarionException(message, context)
 {
+    /// <summary>The server's last <c>Retry-After</c>, when it sent one.</summary>
     public TimeSpan? RetryAfter { get; } = retryAfter;
 }
 
@@ -97,6 +100,7 @@ public class QarionTimeoutException(string message, QarionErrorContext context, 
 public sealed class QarionSyncTimeoutException(string message, QarionErrorContext context, SyncJob? lastSeen)
     : QarionTimeoutException(message, context)
 {
+    /// <summary>The job as the last successful look at the history found it; null when it never appeared.</summary>
     public SyncJob? LastSeen { get; } = lastSeen;
 }
 

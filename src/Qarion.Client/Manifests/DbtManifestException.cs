@@ -25,6 +25,7 @@ public enum DbtManifestProblem
 /// <summary>A file is not a usable dbt manifest. Raised before or instead of a complete upload.</summary>
 public sealed class DbtManifestException : Qarion.Client.QarionException
 {
+    /// <summary>A problem with a manifest file, with where it is when the JSON is broken.</summary>
     public DbtManifestException(DbtManifestProblem problem, string message, long? line = null, long? bytePosition = null, long? column = null, Exception? inner = null)
         : base(message, inner)
     {
@@ -34,6 +35,7 @@ public sealed class DbtManifestException : Qarion.Client.QarionException
         Column = column;
     }
 
+    /// <summary>What kind of problem it is.</summary>
     public DbtManifestProblem Problem { get; }
 
     /// <summary>1-based line of the first error, for <see cref="DbtManifestProblem.InvalidJson"/>.</summary>

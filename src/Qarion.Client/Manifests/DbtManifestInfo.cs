@@ -15,14 +15,19 @@ public sealed record DbtManifestInfo
     /// <summary><c>metadata.dbt_version</c>, when present.</summary>
     public string? DbtVersion { get; init; }
 
+    /// <summary>Entries under <c>nodes</c> (models, tests, seeds, snapshots, …).</summary>
     public long Nodes { get; init; }
 
+    /// <summary>Entries under <c>sources</c>.</summary>
     public long Sources { get; init; }
 
+    /// <summary>Entries under <c>macros</c>.</summary>
     public long Macros { get; init; }
 
+    /// <summary>Entries under <c>exposures</c>.</summary>
     public long Exposures { get; init; }
 
+    /// <summary>Entries under <c>metrics</c>.</summary>
     public long Metrics { get; init; }
 
     /// <summary>The file's size in bytes.</summary>

@@ -7,23 +7,29 @@ namespace Qarion.Client;
 /// <summary>The body of a create call. <see cref="ExtensionData"/> passes any other field through.</summary>
 public sealed class ConnectorCreate
 {
+    /// <summary>A new connector with the two fields the API requires.</summary>
     public ConnectorCreate(string name, string connectorType)
     {
         Name = name;
         ConnectorType = connectorType;
     }
 
+    /// <summary>The connector's name (required), unique in the space.</summary>
     public string Name { get; set; }
 
+    /// <summary>The connector's type (required), an open set: <c>dbt_manifest</c>, <c>postgres</c>, …</summary>
     public string ConnectorType { get; set; }
 
+    /// <summary>The connector's configuration, as the type expects it.</summary>
     public JsonObject? Config { get; set; }
 
+    /// <summary>The source system (a UUID) the connector belongs to, if any.</summary>
     public string? SourceSystemId { get; set; }
 
     /// <summary>Sent to the server, never echoed back by it.</summary>
     public JsonObject? Credentials { get; set; }
 
+    /// <summary>Any other field, as raw JSON; see also <see cref="ExtraFields"/> for plain values.</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 
@@ -90,20 +96,28 @@ public sealed class ConnectorCreate
 /// </summary>
 public sealed class ConnectorUpdate
 {
+    /// <summary>A new name.</summary>
     public string? Name { get; set; }
 
+    /// <summary>A new type.</summary>
     public string? ConnectorType { get; set; }
 
+    /// <summary>A new configuration (replaces the old one).</summary>
     public JsonObject? Config { get; set; }
 
+    /// <summary>Turn the connector on or off.</summary>
     public bool? IsActive { get; set; }
 
+    /// <summary>A new source system.</summary>
     public string? SourceSystemId { get; set; }
 
+    /// <summary>New credentials; sent, never echoed back.</summary>
     public JsonObject? Credentials { get; set; }
 
+    /// <summary>New sync settings.</summary>
     public JsonObject? SyncConfig { get; set; }
 
+    /// <summary>Any other field, or a field set to null explicitly, as raw JSON.</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }
