@@ -4,7 +4,7 @@ using Qarion.Tests.Shared;
 namespace Qarion.Build.Tests;
 
 /// <summary>The package as a good MSBuild citizen, through real `dotnet` commands on a project that references the packed package.</summary>
-[Collection(PackageCollection.Name)]
+[Collection(ConsumerCollection2.Name)]
 public sealed class EndToEndMSBuildTests(PackageFixture package)
 {
     [Fact]

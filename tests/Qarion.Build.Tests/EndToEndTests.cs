@@ -7,7 +7,7 @@ using Qarion.Tests.Shared;
 namespace Qarion.Build.Tests;
 
 /// <summary>Real `dotnet build`s of throwaway dbt projects that reference the packed Qarion.Build, against the local server.</summary>
-[Collection(PackageCollection.Name)]
+[Collection(ConsumerCollection.Name)]
 public sealed class EndToEndTests(PackageFixture package)
 {
     private static readonly string Jaffle = TestData.Manifest("jaffle-shop-dbt-1.10.manifest.json");

@@ -5,7 +5,7 @@ using Qarion.Tests.Shared;
 namespace Qarion.Build.Tests;
 
 /// <summary>Integrity and secrecy through a real `dotnet build` of a project that references the packed package.</summary>
-[Collection(PackageCollection.Name)]
+[Collection(ConsumerCollection2.Name)]
 public sealed class EndToEndTrustTests(PackageFixture package)
 {
     private static readonly string Jaffle = TestData.Manifest("jaffle-shop-dbt-1.10.manifest.json");

@@ -72,4 +72,21 @@ public sealed class ToleranceTests
         Assert.Contains(history.Items, j => j.Status is null && j.State == SyncJobState.InProgress);
         Assert.DoesNotContain(history.Items, j => j is null);
     }
+
+    [Fact]
+    public void Models_keep_their_wire_names_under_any_serializer_options()
+    {
+        const string json = """{"id": "c1", "name": "jaffle_shop", "connector_type": "dbt_manifest", "is_active": true, "product_count": 3, "team": "data"}""";
+
+        foreach (var options in new[] { new JsonSerializerOptions(), new JsonSerializerOptions(JsonSerializerDefaults.Web), new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.KebabCaseUpper } })
+        {
+            var connector = JsonSerializer.Deserialize<Connector>(json, options)!;
+            var back = JsonSerializer.Serialize(connector, options);
+
+            Assert.Equal(("c1", "jaffle_shop", "dbt_manifest", true, 3), (connector.Id, connector.Name, connector.ConnectorType, connector.IsActive, connector.ProductCount));
+            Assert.Equal("data", connector.ExtensionData!["team"].GetString());
+            Assert.Contains("\"connector_type\":\"dbt_manifest\"", back);
+            Assert.Contains("\"team\":\"data\"", back);
+        }
+    }
 }

@@ -3,14 +3,20 @@ using Qarion.Tests.Shared;
 namespace Qarion.Build.Tests.Support;
 
 /// <summary>
-/// Packs Qarion.Build once per test run into a temporary feed, under a version no earlier run used,
-/// so a consumer restores exactly this build of the package and never a cached older one.
+/// Packs Qarion.Build and the client packages once per test run into a temporary feed, under a version
+/// no earlier run used, so a consumer restores exactly this build and never a cached older one. Several
+/// collections share the one pack, so their end-to-end tests can run side by side.
 /// </summary>
 public sealed class PackageFixture : IAsyncLifetime
 {
-    public string Feed { get; } = TestData.TempDirectory("feed");
+    private static readonly string SharedFeed = TestData.TempDirectory("feed");
+    private static readonly string SharedVersion = $"0.0.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
+    private static readonly Lazy<Task> Packed = new(PackAsync);
+    private static int _users;
 
-    public string Version { get; } = $"0.0.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
+    public string Feed => SharedFeed;
+
+    public string Version => SharedVersion;
 
     public string PackagePath => Path.Combine(Feed, $"Qarion.Build.{Version}.nupkg");
 
@@ -20,9 +26,15 @@ public sealed class PackageFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // The repository root packs both packages, as the README says.
-        var result = await DotnetRunner.RunAsync(TestData.RepositoryRoot, ["pack", "Qarion.Build.sln", "-c", "Release", "-o", Feed, $"-p:MinVerVersionOverride={Version}", "-nr:false"]);
-        if (result.ExitCode != 0 || !File.Exists(PackagePath) || !File.Exists(ClientPackagePath))
+        Interlocked.Increment(ref _users);
+        await Packed.Value;
+    }
+
+    private static async Task PackAsync()
+    {
+        // The repository root packs every package, as the README says.
+        var result = await DotnetRunner.RunAsync(TestData.RepositoryRoot, ["pack", "Qarion.Build.sln", "-c", "Release", "-o", SharedFeed, $"-p:MinVerVersionOverride={SharedVersion}", "-nr:false"]);
+        if (result.ExitCode != 0 || !File.Exists(Path.Combine(SharedFeed, $"Qarion.Build.{SharedVersion}.nupkg")))
         {
             throw new InvalidOperationException("dotnet pack failed:\n" + result.Output);
         }
@@ -30,22 +42,41 @@ public sealed class PackageFixture : IAsyncLifetime
 
     public Task DisposeAsync()
     {
+        if (Interlocked.Decrement(ref _users) > 0)
+        {
+            return Task.CompletedTask;
+        }
+
         // The consumers restored this version into the global packages folder; it is of no use to anyone after the run.
         var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } custom
             ? custom
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var restored = Path.Combine(cache, "qarion.build", Version);
-        if (Directory.Exists(restored))
+        foreach (var id in new[] { "qarion.build", "qarion.client", "qarion.client.extensions.dependencyinjection" })
         {
-            Directory.Delete(restored, recursive: true);
+            TestData.TryDelete(Path.Combine(cache, id, Version));
         }
 
         return Task.CompletedTask;
     }
 }
 
+/// <summary>Tests that build inside the repository (pack, the quick start): one at a time, sharing the pack.</summary>
 [CollectionDefinition(Name)]
 public sealed class PackageCollection : ICollectionFixture<PackageFixture>
 {
     public const string Name = "package";
+}
+
+/// <summary>End-to-end builds of throwaway consumers: they only restore the packed package, so they run beside the others.</summary>
+[CollectionDefinition(Name)]
+public sealed class ConsumerCollection : ICollectionFixture<PackageFixture>
+{
+    public const string Name = "consumer";
+}
+
+/// <summary>A second lane of consumer builds.</summary>
+[CollectionDefinition(Name)]
+public sealed class ConsumerCollection2 : ICollectionFixture<PackageFixture>
+{
+    public const string Name = "consumer-2";
 }
