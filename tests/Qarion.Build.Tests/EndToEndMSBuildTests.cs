@@ -93,14 +93,7 @@ public sealed class EndToEndMSBuildTests(PackageFixture package)
         jaffle.Properties["QarionConnectorId"] = server.Seed("jaffle_shop");
         var hubspot = ConsumerProject.For(package, server, "summary", "hubspot", root).WithManifest(TestData.Manifest("fivetran-hubspot.manifest.json"));
         hubspot.Properties["QarionConnectorId"] = server.Seed("hubspot");
-        jaffle.Write();
-        hubspot.Write();
-        File.WriteAllText(Path.Combine(root, "dbt.slnx"), """
-            <Solution>
-              <Project Path="jaffle_shop/jaffle_shop.csproj" />
-              <Project Path="hubspot/hubspot.csproj" />
-            </Solution>
-            """);
+        ConsumerProject.WriteSolution(jaffle, hubspot);
         var summary = Path.Combine(root, "step_summary.md");
         var environment = ConsumerProject.Ci();
         environment["GITHUB_ACTIONS"] = "true";

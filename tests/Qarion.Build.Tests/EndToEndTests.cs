@@ -255,14 +255,7 @@ public sealed class EndToEndTests(PackageFixture package)
         hubspot.Properties["QarionConnectorName"] = "hubspot";
         var jaffleId = server.Seed("jaffle_shop");
         var hubspotId = server.Seed("hubspot");
-        jaffle.Write();
-        hubspot.Write();
-        File.WriteAllText(Path.Combine(root, "dbt.slnx"), """
-            <Solution>
-              <Project Path="jaffle_shop/jaffle_shop.csproj" />
-              <Project Path="hubspot/hubspot.csproj" />
-            </Solution>
-            """);
+        ConsumerProject.WriteSolution(jaffle, hubspot);
 
         var result = await DotnetRunner.RunAsync(root, ["build", "dbt.slnx", "-m:2", "-nr:false"], Ci());
 

@@ -48,6 +48,21 @@ public sealed class ConsumerProject
         return project;
     }
 
+    /// <summary>Writes the projects and a solution of them at their common root, for a `dotnet build -m` of several dbt projects.</summary>
+    public static string WriteSolution(params ConsumerProject[] projects)
+    {
+        var root = projects[0].Root;
+        foreach (var project in projects)
+        {
+            project.Write();
+        }
+
+        var entries = string.Concat(projects.Select(p => $"  <Project Path=\"{p.Name}/{p.Name}.csproj\" />\n"));
+        var solution = Path.Combine(root, "dbt.slnx");
+        File.WriteAllText(solution, $"<Solution>\n{entries}</Solution>\n");
+        return solution;
+    }
+
     /// <summary>What CI looks like: CI=true and the key in the documented variable.</summary>
     public static Dictionary<string, string?> Ci(string? key = ServerHarness.Key) => new() { ["CI"] = "true", ["QARION_API_KEY"] = key };
 
