@@ -44,9 +44,6 @@ internal sealed class ManifestFileContent : HttpContent
     /// <summary>What the reader found, once the whole file was read and checked.</summary>
     public DbtManifestInfo? Manifest { get; private set; }
 
-    /// <summary>Bytes of the file handed to the network (the multipart framing aside).</summary>
-    public long BytesSent { get; private set; }
-
     /// <summary>From the first byte read to the last byte handed to the network: the transfer alone.</summary>
     public TimeSpan TransferTime { get; private set; }
 
@@ -79,7 +76,6 @@ internal sealed class ManifestFileContent : HttpContent
                     {
                         hash?.AppendData(previous.Buffer, 0, previous.Length);
                         await stream.WriteAsync(previous.Buffer.AsMemory(0, previous.Length), stop.Token).ConfigureAwait(false);
-                        BytesSent += previous.Length;
                         free.Writer.TryWrite(previous.Buffer);
                     }
 
@@ -107,7 +103,6 @@ internal sealed class ManifestFileContent : HttpContent
             if (held is { } final)
             {
                 await stream.WriteAsync(final.Buffer.AsMemory(0, final.Length), stop.Token).ConfigureAwait(false);
-                BytesSent += final.Length;
             }
 
             TransferTime = clock.Elapsed;
