@@ -31,4 +31,15 @@ public sealed class ScratchTests
         Assert.StartsWith(TestData.RunDirectory + Path.DirectorySeparatorChar, dir);
         Assert.Contains($"run-{Environment.ProcessId}-", TestData.RunDirectory);
     }
+
+    [Fact]
+    public async Task A_tests_scratch_folders_are_its_own_also_across_awaits()
+    {
+        await Task.Yield();
+        var dir = TestData.TempDirectory("tracked");
+        await Task.Delay(1);
+
+        Assert.True(TestData.TracksScratch);
+        Assert.True(Directory.Exists(dir));
+    }
 }

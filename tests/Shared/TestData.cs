@@ -38,11 +38,47 @@ public static class TestData
     public static string Sha256(string path) =>
         Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
 
+    /// <summary>The scratch folders of the test running in this flow, removed when it ends.</summary>
+    private static readonly AsyncLocal<List<string>?> TestScratch = new();
+
     public static string TempDirectory(string prefix)
     {
         var path = Path.Combine(RunDirectory, $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)]);
         Directory.CreateDirectory(path);
+        if (TestScratch.Value is { } owned)
+        {
+            lock (owned)
+            {
+                owned.Add(path);
+            }
+        }
+
         return path;
+    }
+
+    /// <summary>Whether the running test's scratch is tracked (it is, for every test: see CleanScratchAttribute).</summary>
+    public static bool TracksScratch => TestScratch.Value is not null;
+
+    /// <summary>A test begins: the folders it makes from here on are its own.</summary>
+    public static void BeginTest() => TestScratch.Value = [];
+
+    /// <summary>A test ended: its folders go now.</summary>
+    public static void EndTest()
+    {
+        if (TestScratch.Value is not { } owned)
+        {
+            return;
+        }
+
+        lock (owned)
+        {
+            foreach (var path in owned)
+            {
+                TryDelete(path);
+            }
+
+            owned.Clear();
+        }
     }
 
     private static string CreateRunDirectory()

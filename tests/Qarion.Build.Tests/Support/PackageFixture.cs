@@ -56,6 +56,8 @@ public sealed class PackageFixture : IAsyncLifetime
             TestData.TryDelete(Path.Combine(cache, id, Version));
         }
 
+        // Made outside any test, so no test's clean-up takes it.
+        TestData.TryDelete(SharedFeed);
         return Task.CompletedTask;
     }
 }

@@ -1,0 +1,19 @@
+using System.Reflection;
+using Xunit.Sdk;
+
+[assembly: Qarion.Tests.Shared.CleanScratch]
+
+namespace Qarion.Tests.Shared;
+
+/// <summary>
+/// Every test removes the scratch folders it made (<see cref="TestData.TempDirectory"/>) as soon as it
+/// ends, pass or fail, so a run leaves nothing behind even where the test host is ended without its
+/// exit handlers. Folders made outside a test (a fixture's feed) go when the run ends.
+/// </summary>
+[AttributeUsage(AttributeTargets.Assembly)]
+public sealed class CleanScratchAttribute : BeforeAfterTestAttribute
+{
+    public override void Before(MethodInfo methodUnderTest) => TestData.BeginTest();
+
+    public override void After(MethodInfo methodUnderTest) => TestData.EndTest();
+}
