@@ -56,8 +56,8 @@ public sealed class PackageFixture : IAsyncLifetime
             TestData.TryDelete(Path.Combine(cache, id, Version));
         }
 
-        // Made outside any test, so no test's clean-up takes it.
-        TestData.TryDelete(SharedFeed);
+        // The feed stays: collections start lazily, so "the last one out" is not known here. It lies in the
+        // run's scratch folder, which goes when the test process ends (or with the next run).
         return Task.CompletedTask;
     }
 }
