@@ -52,10 +52,15 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
         log.Debug($"Qarion: inputs: manifest {settings.ManifestPath}, space '{settings.Space}', connector {(settings.ConnectorId is { } id ? "id " + id : $"name '{settings.ConnectorName}'")}, " +
                   $"API {settings.ApiUrl.GetLeftPart(UriPartial.Path)}, key from the environment variable {settings.ApiKeyEnvironmentVariable}, " +
                   $"timeout {settings.RequestTimeout.TotalSeconds:0.#} s, {settings.MaxRetries} retries, wait for sync {settings.WaitForSync}, stamp {settings.StampFile ?? "(none)"}.");
+        return await WithManifestAsync(file => UploadAsync(file, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Finds the manifest and runs <paramref name="work"/> on it; every known failure leaves with its code.</summary>
+    private async Task<T> WithManifestAsync<T>(Func<ManifestFile, Task<T>> work)
+    {
         try
         {
-            var file = ManifestFile.Find(settings.ManifestPath);
-            return await UploadAsync(file, cancellationToken).ConfigureAwait(false);
+            return await work(ManifestFile.Find(settings.ManifestPath)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not UploadFailure and not OperationCanceledException && FailureMapper.From(ex, settings) is { } failure)
         {
@@ -63,14 +68,28 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
         }
     }
 
+    /// <summary>The stamp that may make the upload unnecessary (same size and target), or null with why not.</summary>
+    private (UploadStamp? Stamp, string? WhyNot) Candidate(ManifestFile file)
+    {
+        if (settings.ForceUpload)
+        {
+            return (null, "QarionForceUpload is true");
+        }
+
+        var stamp = UploadStamp.Read(settings.StampFile);
+        if (stamp is null)
+        {
+            return (null, $"there is no record of an earlier upload ({settings.StampFile ?? "no stamp file"})");
+        }
+
+        return stamp.Bytes != file.Length || !stamp.SameTarget(settings)
+            ? (null, "the manifest's size, or the URL, space or connector, changed since the last upload")
+            : (stamp, null);
+    }
+
     private async Task<UploadOutcome> UploadAsync(ManifestFile file, CancellationToken cancellationToken)
     {
-        // A stamp for this file's size and this URL, space and connector: the only one that can make the upload unnecessary.
-        var stamp = settings.ForceUpload ? null : UploadStamp.Read(settings.StampFile);
-        if (stamp is not null && (stamp.Bytes != file.Length || !stamp.SameTarget(settings)))
-        {
-            stamp = null;
-        }
+        var (stamp, _) = Candidate(file);
 
         // A file up to the limit is read once here: checked and hashed. What is sent is verified against that hash.
         DbtManifestInfo? checkedFirst = null;
@@ -152,39 +171,31 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
     /// Check only (a pull-request build, or QarionCheckOnly): the whole check of the manifest, and, where
     /// a key is at hand, the connector looked up with read-only requests. Nothing is sent.
     /// </summary>
-    public async Task<UploadOutcome> CheckOnlyAsync(string reason, CancellationToken cancellationToken)
+    public Task<UploadOutcome> CheckOnlyAsync(string reason, CancellationToken cancellationToken) => WithManifestAsync(async file =>
     {
-        try
+        var manifest = await DbtManifestReader.ReadFileAsync(file.Path, computeSha256: false, cancellationToken).ConfigureAwait(false);
+        WarnIfNewer(manifest);
+        string connector;
+        if (string.IsNullOrWhiteSpace(environment(settings.ApiKeyEnvironmentVariable)))
         {
-            var file = ManifestFile.Find(settings.ManifestPath);
-            var manifest = await DbtManifestReader.ReadFileAsync(file.Path, computeSha256: false, cancellationToken).ConfigureAwait(false);
-            WarnIfNewer(manifest);
-            string connector;
-            if (string.IsNullOrWhiteSpace(environment(settings.ApiKeyEnvironmentVariable)))
-            {
-                connector = $"connector {(settings.ConnectorId ?? $"'{settings.ConnectorName}'")} not looked up (no API key here, which is fine for a check)";
-            }
-            else
-            {
-                using var client = CreateClient();
-                var (id, name) = await ConnectorResolver.ResolveAsync(client, settings, cancellationToken).ConfigureAwait(false);
-                connector = name == id ? $"connector {id} checked" : $"connector '{name}' ({id}) found";
-            }
+            connector = $"connector {(settings.ConnectorId ?? $"'{settings.ConnectorName}'")} not looked up (no API key here, which is fine for a check)";
+        }
+        else
+        {
+            using var client = CreateClient();
+            var (id, name) = await ConnectorResolver.ResolveAsync(client, settings, cancellationToken).ConfigureAwait(false);
+            connector = name == id ? $"connector {id} checked" : $"connector '{name}' ({id}) found";
+        }
 
-            log.Summary($"Qarion: checked {Display(file.Path)} ({Size(manifest.Bytes)}, manifest schema v{manifest.SchemaVersion}, dbt {manifest.DbtVersion ?? "?"}, {manifest.Nodes} nodes) " +
-                        $"for space '{settings.Space}', {connector}; not uploaded: {reason}. Set QarionUploadOnPullRequest=true to upload from pull requests.");
-            return new UploadOutcome(null, null, Skipped: true)
-            {
-                Manifest = Describe(file.Path, manifest),
-                Target = $"space '{settings.Space}', {connector}",
-                Result = $"checked only: {reason}",
-            };
-        }
-        catch (Exception ex) when (ex is not UploadFailure and not OperationCanceledException && FailureMapper.From(ex, settings) is { } failure)
+        log.Summary($"Qarion: checked {Display(file.Path)} ({Size(manifest.Bytes)}, manifest schema v{manifest.SchemaVersion}, dbt {manifest.DbtVersion ?? "?"}, {manifest.Nodes} nodes) " +
+                    $"for space '{settings.Space}', {connector}; not uploaded: {reason}. Set QarionUploadOnPullRequest=true to upload from pull requests.");
+        return new UploadOutcome(null, null, Skipped: true)
         {
-            throw failure;
-        }
-    }
+            Manifest = Describe(file.Path, manifest),
+            Target = $"space '{settings.Space}', {connector}",
+            Result = $"checked only: {reason}",
+        };
+    });
 
     private static string Describe(string path, DbtManifestInfo manifest) =>
         $"{Display(path)}, {Size(manifest.Bytes)}, schema v{manifest.SchemaVersion}, dbt {manifest.DbtVersion ?? "?"}, {manifest.Nodes} nodes";
@@ -194,39 +205,18 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
     /// Reads the file and the stamp only; sends nothing. A connector given by name is taken to be the
     /// one recorded (checking it would take a request).
     /// </summary>
-    public async Task<string?> WhyUploadAsync(CancellationToken cancellationToken)
+    public Task<string?> WhyUploadAsync(CancellationToken cancellationToken) => WithManifestAsync(async file =>
     {
-        try
+        var (stamp, whyNot) = Candidate(file);
+        if (stamp is null)
         {
-            var file = ManifestFile.Find(settings.ManifestPath);
-            if (settings.ForceUpload)
-            {
-                return "QarionForceUpload is true";
-            }
-
-            var stamp = UploadStamp.Read(settings.StampFile);
-            if (stamp is null)
-            {
-                return $"there is no record of an earlier upload ({settings.StampFile ?? "no stamp file"})";
-            }
-
-            if (stamp.Bytes != file.Length || !stamp.SameTarget(settings))
-            {
-                return "the manifest's size, or the URL, space or connector, changed since the last upload";
-            }
-
-            if (!stamp.SameFileTime(file.LastWriteUtc) && await Sha256Async(file.Path, cancellationToken).ConfigureAwait(false) != stamp.Sha256)
-            {
-                return "the manifest's content changed since the last upload";
-            }
-
-            return null;
+            return whyNot;
         }
-        catch (Exception ex) when (ex is not UploadFailure and not OperationCanceledException && FailureMapper.From(ex, settings) is { } failure)
-        {
-            throw failure;
-        }
-    }
+
+        return !stamp.SameFileTime(file.LastWriteUtc) && await Sha256Async(file.Path, cancellationToken).ConfigureAwait(false) != stamp.Sha256
+            ? "the manifest's content changed since the last upload"
+            : null;
+    });
 
     private QarionClient CreateClient()
     {
@@ -338,7 +328,7 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
     private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        return Convert.ToHexString(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false)).ToLowerInvariant();
+        return Sha256.Hex(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
     }
 
     private static string Display(string path)
