@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Qarion.Client.Json;
 
 /// <summary>How one known field of a model is read tolerantly and written back.</summary>
-internal sealed record TolerantField<T>(string Name, TolerantField<T>.Reader Read, Action<Utf8JsonWriter, T> Write)
+internal sealed record TolerantField<T>(string Name, TolerantField<T>.Reader Read, Action<Utf8JsonWriter, T> Write, Func<T, bool> HasValue)
 {
     /// <summary>False when the value has another type than the field's: it is then kept raw in the extension data.</summary>
     public delegate bool Reader(JsonElement value, T model);
@@ -74,7 +74,8 @@ internal abstract class TolerantConverter<T> : JsonConverter<T>
 
         foreach (var (name, element) in GetExtensionData(value) ?? [])
         {
-            if (!_fields.TryGetValue(name, out var known) || !Writes(known, value))
+            // A typed value wins over a raw copy of the same field; without one, the raw copy is what the server sent.
+            if (!_fields.TryGetValue(name, out var known) || !known.HasValue(value))
             {
                 writer.WritePropertyName(name);
                 element.WriteTo(writer);
@@ -82,20 +83,6 @@ internal abstract class TolerantConverter<T> : JsonConverter<T>
         }
 
         writer.WriteEndObject();
-    }
-
-    /// <summary>Whether the typed field has a value (then it, not a raw copy, is written).</summary>
-    private static bool Writes(TolerantField<T> field, T value)
-    {
-        using var buffer = new MemoryStream();
-        using (var probe = new Utf8JsonWriter(buffer))
-        {
-            probe.WriteStartObject();
-            field.Write(probe, value);
-            probe.WriteEndObject();
-        }
-
-        return buffer.Length > 2;
     }
 }
 
@@ -105,35 +92,42 @@ internal static class Field
     public static TolerantField<T> String<T>(string name, Func<T, string?> get, Action<T, string?> set) => new(
         name,
         (v, m) => { var ok = TolerantValues.String(v, out var r); if (ok) set(m, r); return ok; },
-        (w, m) => { if (get(m) is { } s) w.WriteString(name, s); });
+        (w, m) => { if (get(m) is { } s) w.WriteString(name, s); },
+        m => get(m) is not null);
 
     public static TolerantField<T> Id<T>(string name, Func<T, string?> get, Action<T, string?> set) => new(
         name,
         (v, m) => { var ok = TolerantValues.Id(v, out var r); if (ok) set(m, r); return ok; },
-        (w, m) => { if (get(m) is { } s) w.WriteString(name, s); });
+        (w, m) => { if (get(m) is { } s) w.WriteString(name, s); },
+        m => get(m) is not null);
 
     public static TolerantField<T> Int<T>(string name, Func<T, int?> get, Action<T, int?> set) => new(
         name,
         (v, m) => { var ok = TolerantValues.Int(v, out var r); if (ok) set(m, r); return ok; },
-        (w, m) => { if (get(m) is { } n) w.WriteNumber(name, n); });
+        (w, m) => { if (get(m) is { } n) w.WriteNumber(name, n); },
+        m => get(m) is not null);
 
     public static TolerantField<T> Bool<T>(string name, Func<T, bool?> get, Action<T, bool?> set) => new(
         name,
         (v, m) => { var ok = TolerantValues.Bool(v, out var r); if (ok) set(m, r); return ok; },
-        (w, m) => { if (get(m) is { } b) w.WriteBoolean(name, b); });
+        (w, m) => { if (get(m) is { } b) w.WriteBoolean(name, b); },
+        m => get(m) is not null);
 
     public static TolerantField<T> Time<T>(string name, Func<T, DateTimeOffset?> get, Action<T, DateTimeOffset?> set) => new(
         name,
         (v, m) => { var ok = TolerantValues.Time(v, out var r); if (ok) set(m, r); return ok; },
-        (w, m) => { if (get(m) is { } t) w.WriteString(name, t); });
+        (w, m) => { if (get(m) is { } t) w.WriteString(name, t); },
+        m => get(m) is not null);
 
     public static TolerantField<T> Object<T>(string name, Func<T, System.Text.Json.Nodes.JsonObject?> get, Action<T, System.Text.Json.Nodes.JsonObject?> set) => new(
         name,
         (v, m) => { var ok = TolerantValues.Object(v, out var r); if (ok) set(m, r); return ok; },
-        (w, m) => { if (get(m) is { } o) { w.WritePropertyName(name); o.WriteTo(w); } });
+        (w, m) => { if (get(m) is { } o) { w.WritePropertyName(name); o.WriteTo(w); } },
+        m => get(m) is not null);
 
     public static TolerantField<T> Any<T>(string name, Func<T, JsonElement?> get, Action<T, JsonElement?> set) => new(
         name,
         (v, m) => { TolerantValues.Any(v, out var r); set(m, r); return true; },
-        (w, m) => { if (get(m) is { } e) { w.WritePropertyName(name); e.WriteTo(w); } });
+        (w, m) => { if (get(m) is { } e) { w.WritePropertyName(name); e.WriteTo(w); } },
+        m => get(m) is not null);
 }
