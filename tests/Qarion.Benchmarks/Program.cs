@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using Qarion.Client;
+using Qarion.Client.Manifests.Scanning;
 using Qarion.Tests.Shared;
 
 // generate PATH BYTES                        writes a valid manifest of about BYTES from a real node
-// scan FILE                                 times the manifest check alone, with and without SHA-256
+// scan FILE                                 times the manifest check alone (cold and warm), with and without SHA-256, and the scanner per classifier
 // upload URL SPACE CONNECTOR_ID FILE [WARMUP] uploads FILE once, after WARMUP if given (key from QARION_API_KEY); prints seconds and peak RSS
 switch (args.FirstOrDefault())
 {
@@ -13,17 +14,46 @@ switch (args.FirstOrDefault())
         Console.WriteLine($"{{\"nodes\": {nodes}, \"bytes\": {new FileInfo(args[1]).Length}}}");
         return 0;
     case "scan":
-        // The check as the task runs it (fast scanner), with and without SHA-256, then Utf8JsonReader alone (the precise path).
+    {
+        // The check as the task runs it (fast scanner, file in the page cache), with and without SHA-256, then
+        // Utf8JsonReader alone (the precise path). Each twice: the first pass of a fresh process includes the JIT.
         foreach (var (name, hash) in new[] { ("fast", false), ("fast", true), ("utf8jsonreader", false) })
         {
-            var watch = Stopwatch.StartNew();
-            var info = name == "fast"
-                ? await Qarion.Client.Manifests.DbtManifestReader.ReadFileAsync(args[1], hash)
-                : await ReadPreciseAsync(args[1]);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"check\": \"{name}\", \"sha256\": {(hash ? "true" : "false")}, \"seconds\": {watch.Elapsed.TotalSeconds:0.000}, \"mb_per_s\": {info.Bytes / 1048576.0 / watch.Elapsed.TotalSeconds:0}}}"));
+            foreach (var pass in new[] { "cold", "warm" })
+            {
+                var watch = Stopwatch.StartNew();
+                var info = name == "fast"
+                    ? await Qarion.Client.Manifests.DbtManifestReader.ReadFileAsync(args[1], hash)
+                    : await ReadPreciseAsync(args[1]);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"check\": \"{name}\", \"sha256\": {(hash ? "true" : "false")}, \"pass\": \"{pass}\", \"seconds\": {watch.Elapsed.TotalSeconds:0.000}, \"mb_per_s\": {info.Bytes / 1048576.0 / watch.Elapsed.TotalSeconds:0}}}"));
+            }
+        }
+
+        // The scanner alone over bytes in memory, with each way of classifying blocks (this machine's best first).
+        var bytes = File.ReadAllBytes(args[1]);
+        foreach (var kind in new[] { ClassifierKind.Best, ClassifierKind.Vector256, ClassifierKind.Vector128, ClassifierKind.Scalar })
+        {
+            var seconds = double.MaxValue;
+            for (var pass = 0; pass < 2; pass++)
+            {
+                var watch = Stopwatch.StartNew();
+                var scanner = new Qarion.Client.Manifests.ManifestScanner(kind);
+                for (var at = 0; at < bytes.Length; at += 256 * 1024)
+                {
+                    scanner.Append(bytes.AsSpan(at, Math.Min(256 * 1024, bytes.Length - at)));
+                }
+
+                scanner.Complete();
+                seconds = Math.Min(seconds, watch.Elapsed.TotalSeconds);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"check\": \"scanner in memory, {BlockClassifier.Resolve(kind)}\", \"sha256\": false, \"pass\": \"warm\", \"seconds\": {seconds:0.000}, \"mb_per_s\": {bytes.Length / 1048576.0 / seconds:0}}}"));
         }
 
         return 0;
+    }
+
     case "upload":
         using (var client = new QarionClient(new QarionClientOptions { BaseUrl = new Uri(args[1]), RequestTimeout = TimeSpan.FromMinutes(10) }))
         {

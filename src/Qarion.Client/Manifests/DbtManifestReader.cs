@@ -387,12 +387,12 @@ public sealed partial class DbtManifestReader
 
     private DbtManifestInfo CompleteFast(ManifestScanner scanner)
     {
+        scanner.Complete();
         if (!scanner.SawValue)
         {
             throw new DbtManifestException(DbtManifestProblem.Empty, "The file holds only white space.");
         }
 
-        scanner.Complete();
         if (scanner.SchemaVersionUrl is not { } url)
         {
             throw new DbtManifestException(DbtManifestProblem.NotAManifest, "The file is JSON but not a dbt manifest: it has no metadata.dbt_schema_version.");
