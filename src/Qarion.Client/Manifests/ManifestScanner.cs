@@ -1,9 +1,9 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
 using Qarion.Client.Manifests.Scanning;
+using static Qarion.Client.Manifests.Scanning.Grammar;
 
 namespace Qarion.Client.Manifests;
 
@@ -19,23 +19,17 @@ namespace Qarion.Client.Manifests;
 /// size; memory is a few small buffers. It decides, it does not explain: a failure says only where, and
 /// <see cref="DbtManifestReader"/> re-reads the file with <see cref="Utf8JsonReader"/> to say what.
 /// </summary>
-internal sealed class ManifestScanner
+internal sealed partial class ManifestScanner
 {
-    /// <summary>What may come next; the order matters: value states first, then key states.</summary>
-    private enum State : byte { Value, FirstValueOrEnd, FirstKeyOrEnd, Key, Colon, CommaOrEnd, Done }
-
-    private enum Capture : byte { None, SectionKey, MetadataKey, SchemaVersion, DbtVersion }
-
     private const int Block = BlockClassifier.BlockSize;
     private const int MaxCapture = 4096;
 
     private readonly ClassifierKind _kind;
     private readonly ulong[] _isObject = new ulong[DbtManifestReader.MaxDepth / 64 + 1];
     private readonly long[] _entries = new long[7];
-    private readonly byte[] _utf8Tail = new byte[4];
+    private readonly Utf8Stream _utf8 = new();
     private readonly byte[] _partial = new byte[Block];
     private readonly byte[] _captured = new byte[MaxCapture];
-    private int _utf8TailLength;
     private int _partialLength;
     private long _blockStart;
     private StringMasks _strings;
@@ -43,7 +37,7 @@ internal sealed class ManifestScanner
     private ulong _scalarCarry;
     private int _hexOwed;
     private int _depth;
-    private State _state = State.Value;
+    private State _state = State.Start;
     private Capture _capture;
     private bool _captureOpen;
     private int _capturedLength;
@@ -87,7 +81,11 @@ internal sealed class ManifestScanner
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Append(ReadOnlySpan<byte> chunk)
     {
-        ValidateUtf8(chunk);
+        if (!_utf8.Append(chunk))
+        {
+            throw Invalid(0, "invalid UTF-8");
+        }
+
         if (_partialLength > 0)
         {
             var take = Math.Min(Block - _partialLength, chunk.Length);
@@ -116,7 +114,7 @@ internal sealed class ManifestScanner
 
     public void Complete()
     {
-        if (_utf8TailLength > 0)
+        if (_utf8.EndsInsideCharacter)
         {
             throw Invalid(0, "the file ends inside a UTF-8 character");
         }
@@ -195,171 +193,158 @@ internal sealed class ManifestScanner
     }
 
     /// <summary>
-    /// Stage 2: the grammar over the structural positions. Deep inside the document (below the sections'
-    /// entries) nothing is counted or captured, so the state lives in locals there; the top three levels take
-    /// the general path.
+    /// Stage 2: the grammar over the structural positions. Quotes, colons and commas (most positions) and
+    /// scalars move the state through <see cref="Next"/>, a table, rather than through branches the CPU
+    /// cannot predict; only brackets branch. Deep inside the document (below the sections' entries) nothing
+    /// is counted or captured, so the state lives in locals there; the top three levels take
+    /// <see cref="TopEvent"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Walk(ref byte block, ulong events, ulong closing, ulong scalar)
     {
         var state = _state;
         var depth = _depth;
-        var inObject = IsObject(depth);
+        ReadOnlySpan<byte> classes = Classes;
+        ReadOnlySpan<ulong> next = PackedNext;
+        var at = 0;
         while (events != 0)
         {
-            var at = BitOperations.TrailingZeroCount(events);
+            at = BitOperations.TrailingZeroCount(events);
             events &= events - 1;
             if (depth < 3)
             {
                 _state = state;
                 _depth = depth;
-                Event(ref block, at, closing, scalar);
+                TopEvent(ref block, at, closing, scalar);
                 state = _state;
                 depth = _depth;
-                inObject = IsObject(depth);
                 continue;
             }
 
-            switch (Unsafe.Add(ref block, at))
+            var kind = classes[Unsafe.Add(ref block, at)];
+            if (kind <= Scalar)
             {
-                case (byte)'"':
-                    if (state <= State.FirstValueOrEnd)
+                if (kind == Scalar)
+                {
+                    if (state > State.FirstValueArr)
                     {
-                        state = State.CommaOrEnd;
-                        continue;
+                        goto Unexpected;
                     }
 
-                    if (state > State.Key)
-                    {
-                        break;
-                    }
-
-                    state = State.Colon;
-                    continue;
-                case (byte)':':
-                    if (state != State.Colon)
-                    {
-                        break;
-                    }
-
-                    state = State.Value;
-                    continue;
-                case (byte)',':
-                    if (state != State.CommaOrEnd)
-                    {
-                        break;
-                    }
-
-                    state = inObject ? State.Key : State.Value;
-                    continue;
-                case (byte)'{' or (byte)'[':
-                    if (state > State.FirstValueOrEnd)
-                    {
-                        break;
-                    }
-
-                    _depth = depth;
-                    inObject = Unsafe.Add(ref block, at) == '{';
-                    Push(inObject, at);
-                    depth = _depth;
-                    state = inObject ? State.FirstKeyOrEnd : State.FirstValueOrEnd;
-                    continue;
-                case (byte)'}':
-                    if (!(state == State.FirstKeyOrEnd || (state == State.CommaOrEnd && inObject)))
-                    {
-                        break;
-                    }
-
-                    inObject = IsObject(--depth);
-                    state = State.CommaOrEnd;
-                    continue;
-                case (byte)']':
-                    if (!(state == State.FirstValueOrEnd || (state == State.CommaOrEnd && !inObject)))
-                    {
-                        break;
-                    }
-
-                    inObject = IsObject(--depth);
-                    state = State.CommaOrEnd;
-                    continue;
-                default:
-                    if (state > State.FirstValueOrEnd)
-                    {
-                        break;
-                    }
-
+                    // Checked, a scalar moves the state as a string value does.
                     StartScalar(ref block, at, scalar);
-                    state = State.CommaOrEnd;
-                    continue;
+                    kind = Quote;
+                }
+
+                var after = (State)((next[kind] >> ((int)state << 2)) & 0xF);
+                if (after == State.Error)
+                {
+                    goto Unexpected;
+                }
+
+                state = after;
+                continue;
             }
 
-            _state = state;
-            _depth = depth;
-            throw Unexpected(at);
+            if (kind <= OpenBracket)
+            {
+                if (state > State.FirstValueArr)
+                {
+                    goto Unexpected;
+                }
+
+                _depth = depth;
+                Push(kind == OpenBrace, at);
+                depth = _depth;
+                state = kind == OpenBrace ? State.FirstKey : State.FirstValueArr;
+                continue;
+            }
+
+            if (kind == CloseBrace ? state is not (State.FirstKey or State.CommaObj) : state is not (State.FirstValueArr or State.CommaArr))
+            {
+                goto Unexpected;
+            }
+
+            depth--;
+            state = IsObject(depth) ? State.CommaObj : State.CommaArr;
         }
 
         _state = state;
         _depth = depth;
+        return;
+
+    Unexpected:
+        _state = state;
+        _depth = depth;
+        throw Unexpected(at);
     }
 
     /// <summary>One structural position near the top of the document, where sections are named, entries counted and metadata read.</summary>
-    private void Event(ref byte block, int at, ulong closing, ulong scalar)
+    private void TopEvent(ref byte block, int at, ulong closing, ulong scalar)
     {
-        switch (Unsafe.Add(ref block, at))
+        var kind = Classes[Unsafe.Add(ref block, at)];
+        if (kind is Colon or Comma)
         {
-            case (byte)'"':
-                if (_state is State.Key or State.FirstKeyOrEnd)
+            _state = (State)Next[((int)_state * 3) + kind] is var after and not State.Error ? after : throw Unexpected(at);
+            return;
+        }
+
+        if (kind == Quote && _state is State.FirstKey or State.Key)
+        {
+            Key(ref block, at, closing);
+            return;
+        }
+
+        if (kind is CloseBrace or CloseBracket)
+        {
+            if (kind == CloseBrace ? _state is not (State.FirstKey or State.CommaObj) : _state is not (State.FirstValueArr or State.CommaArr))
+            {
+                throw Unexpected(at);
+            }
+
+            Pop();
+            return;
+        }
+
+        // A value starts here.
+        if (_state > State.Start)
+        {
+            throw Unexpected(at);
+        }
+
+        if (_depth == 0)
+        {
+            SawValue = true;
+            if (kind != OpenBrace)
+            {
+                // The reader says what it is; here it is only wrong.
+                throw Invalid(at, "the top level is not an object");
+            }
+        }
+
+        // The value right after a metadata property we read (only a string is taken, as the reader does).
+        var captureAs = _depth == 2 && _section == Section.Metadata ? _metadataField : Capture.None;
+        _metadataField = Capture.None;
+        switch (kind)
+        {
+            case Quote:
+                AfterValue();
+                if (captureAs != Capture.None)
                 {
-                    Key(ref block, at, closing);
-                }
-                else
-                {
-                    var captureAs = BeginValue(at, (byte)'"');
-                    AfterValue();
-                    if (captureAs != Capture.None)
-                    {
-                        StartCapture(ref block, at, closing, captureAs);
-                    }
+                    StartCapture(ref block, at, closing, captureAs);
                 }
 
-                break;
-            case (byte)':':
-                _state = _state == State.Colon ? State.Value : throw Unexpected(at);
-                break;
-            case (byte)',':
-                _state = _state != State.CommaOrEnd ? throw Unexpected(at) : IsObject(_depth) ? State.Key : State.Value;
-                break;
-            case (byte)'{':
-                BeginValue(at, (byte)'{');
-                Push(isObject: true, at);
-                _state = State.FirstKeyOrEnd;
-                break;
-            case (byte)'[':
-                BeginValue(at, (byte)'[');
-                Push(isObject: false, at);
-                _state = State.FirstValueOrEnd;
-                break;
-            case (byte)'}':
-                if (_state != State.FirstKeyOrEnd && !(_state == State.CommaOrEnd && IsObject(_depth)))
-                {
-                    throw Unexpected(at);
-                }
-
-                Pop();
-                break;
-            case (byte)']':
-                if (_state != State.FirstValueOrEnd && !(_state == State.CommaOrEnd && !IsObject(_depth)))
-                {
-                    throw Unexpected(at);
-                }
-
-                Pop();
-                break;
-            default:
-                BeginValue(at, Unsafe.Add(ref block, at));
+                return;
+            case OpenBrace or OpenBracket:
+                Push(kind == OpenBrace, at);
+                _state = kind == OpenBrace ? State.FirstKey : State.FirstValueArr;
+                return;
+            case Scalar:
                 StartScalar(ref block, at, scalar);
                 AfterValue();
-                break;
+                return;
+            default:
+                throw Unexpected(at);
         }
     }
 
@@ -415,50 +400,6 @@ internal sealed class ManifestScanner
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Key(ref byte block, int at, ulong closing)
-    {
-        if (_depth == 1)
-        {
-            StartCapture(ref block, at, closing, Capture.SectionKey);
-        }
-        else if (_depth == 2)
-        {
-            _entries[(int)_section]++;
-            if (_section == Section.Metadata)
-            {
-                StartCapture(ref block, at, closing, Capture.MetadataKey);
-            }
-        }
-
-        _state = State.Colon;
-    }
-
-    /// <summary>Checks that a value may start here; returns how to capture it when it is a metadata field being read.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Capture BeginValue(int at, byte first)
-    {
-        if (_state is not (State.Value or State.FirstValueOrEnd))
-        {
-            throw Unexpected(at);
-        }
-
-        if (_depth == 0)
-        {
-            SawValue = true;
-            if (first != '{')
-            {
-                // The reader says what it is; here it is only wrong.
-                throw Invalid(at, "the top level is not an object");
-            }
-        }
-
-        // The value right after a metadata property we read (only a string is taken, as the reader does).
-        var captureAs = _depth == 2 && _section == Section.Metadata ? _metadataField : Capture.None;
-        _metadataField = Capture.None;
-        return captureAs;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StartScalar(ref byte block, int at, ulong scalar)
     {
         var length = BitOperations.TrailingZeroCount(~(scalar >> at));
@@ -492,109 +433,7 @@ internal sealed class ManifestScanner
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void StartCapture(ref byte block, int at, ulong closing, Capture capture)
-    {
-        _capture = capture;
-        _capturedLength = 0;
-        var after = closing & (~0UL << at << 1);
-        if (after != 0)
-        {
-            var end = BitOperations.TrailingZeroCount(after);
-            Keep(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref block, at + 1), end - at - 1));
-            EndCapture();
-        }
-        else
-        {
-            Keep(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref block, at + 1), Block - at - 1));
-            _captureOpen = true;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ContinueCapture(ref byte block, ulong closing)
-    {
-        if (closing == 0)
-        {
-            Keep(MemoryMarshal.CreateReadOnlySpan(ref block, Block));
-            return;
-        }
-
-        Keep(MemoryMarshal.CreateReadOnlySpan(ref block, BitOperations.TrailingZeroCount(closing)));
-        _captureOpen = false;
-        EndCapture();
-    }
-
-    /// <summary>Keeps the bytes of a string being captured; a capture only ever needs a short string, so it is bounded.</summary>
-    private void Keep(ReadOnlySpan<byte> bytes)
-    {
-        var room = Math.Min(bytes.Length, MaxCapture - _capturedLength);
-        bytes[..room].CopyTo(_captured.AsSpan(_capturedLength));
-        _capturedLength += room;
-    }
-
-    private void EndCapture()
-    {
-        var text = Decode(_captured.AsSpan(0, _capturedLength));
-        switch (_capture)
-        {
-            case Capture.SectionKey:
-                _section = SectionOf(text);
-                break;
-            case Capture.MetadataKey:
-                _metadataField = text == "dbt_schema_version" ? Capture.SchemaVersion : text == "dbt_version" ? Capture.DbtVersion : Capture.None;
-                break;
-            case Capture.SchemaVersion:
-                SchemaVersionUrl = text;
-                OnSchemaVersion?.Invoke(text);
-                break;
-            case Capture.DbtVersion:
-                DbtVersion = text;
-                break;
-        }
-
-        _capture = Capture.None;
-    }
-
-    private static Section SectionOf(string key) => key switch
-    {
-        "nodes" => Section.Nodes,
-        "metadata" => Section.Metadata,
-        "sources" => Section.Sources,
-        "macros" => Section.Macros,
-        "exposures" => Section.Exposures,
-        "metrics" => Section.Metrics,
-        _ => Section.Other,
-    };
-
-    /// <summary>
-    /// A captured string's text; escapes are rare here and decoded by the reader itself. A capture cut at
-    /// its bound is no name the check looks for, so it stays raw.
-    /// </summary>
-    private string Decode(ReadOnlySpan<byte> raw)
-    {
-        if (raw.IndexOf((byte)'\\') < 0 || _capturedLength == MaxCapture)
-        {
-            return Encoding.UTF8.GetString(raw);
-        }
-
-        var quoted = new byte[raw.Length + 2];
-        quoted[0] = quoted[^1] = (byte)'"';
-        raw.CopyTo(quoted.AsSpan(1));
-        try
-        {
-            var reader = new Utf8JsonReader(quoted);
-            reader.Read();
-            return reader.GetString() ?? "";
-        }
-        catch (JsonException)
-        {
-            // Stage 1 has found the bad escape too, but only reports it after the walk reached it.
-            throw Invalid(0, "an invalid escape");
-        }
-    }
-
-    private void AfterValue() => _state = _depth == 0 ? State.Done : State.CommaOrEnd;
+    private void AfterValue() => _state = _depth == 0 ? State.Done : IsObject(_depth) ? State.CommaObj : State.CommaArr;
 
     private void Push(bool isObject, int at)
     {
@@ -623,70 +462,12 @@ internal sealed class ManifestScanner
 
     private DbtManifestException Unexpected(int at) => Invalid(at, _state switch
     {
-        State.Value or State.FirstValueOrEnd => "a value expected",
-        State.Key or State.FirstKeyOrEnd => "a property name expected",
+        State.ValueObj or State.ValueArr or State.FirstValueArr or State.Start => "a value expected",
+        State.Key or State.FirstKey => "a property name expected",
         State.Colon => "':' expected after a property name",
-        State.CommaOrEnd => "',' or the end of the container expected",
+        State.CommaObj or State.CommaArr => "',' or the end of the container expected",
         _ => "content after the end of the JSON",
     });
-
-    private void ValidateUtf8(ReadOnlySpan<byte> chunk)
-    {
-        if (_utf8TailLength > 0)
-        {
-            // A character split across chunks: complete it from this one.
-            var length = SequenceLength(_utf8Tail[0]);
-            var take = Math.Min(length - _utf8TailLength, chunk.Length);
-            chunk[..take].CopyTo(_utf8Tail.AsSpan(_utf8TailLength));
-            _utf8TailLength += take;
-            chunk = chunk[take..];
-            if (_utf8TailLength < length)
-            {
-                return;
-            }
-
-            if (!System.Text.Unicode.Utf8.IsValid(_utf8Tail.AsSpan(0, _utf8TailLength)))
-            {
-                throw Invalid(0, "invalid UTF-8");
-            }
-
-            _utf8TailLength = 0;
-        }
-
-        var cut = IncompleteTailStart(chunk);
-        if (!System.Text.Unicode.Utf8.IsValid(chunk[..cut]))
-        {
-            throw Invalid(0, "invalid UTF-8");
-        }
-
-        chunk[cut..].CopyTo(_utf8Tail);
-        _utf8TailLength = chunk.Length - cut;
-    }
-
-    private static int SequenceLength(byte lead) => lead switch
-    {
-        < 0xC0 => 1,
-        < 0xE0 => 2,
-        < 0xF0 => 3,
-        _ => 4,
-    };
-
-    /// <summary>Where a UTF-8 character that this chunk does not finish begins (the chunk's length when none).</summary>
-    private static int IncompleteTailStart(ReadOnlySpan<byte> chunk)
-    {
-        for (var back = 1; back <= Math.Min(3, chunk.Length); back++)
-        {
-            var b = chunk[^back];
-            if ((b & 0xC0) == 0x80)
-            {
-                continue;
-            }
-
-            return b >= 0xC0 && SequenceLength(b) > back ? chunk.Length - back : chunk.Length;
-        }
-
-        return chunk.Length;
-    }
 
     private DbtManifestException Invalid(int at, string what) =>
         new(DbtManifestProblem.InvalidJson, $"The file is not valid JSON: {what} (byte {_blockStart + at}).", bytePosition: _blockStart + at) { NeedsExplanation = true };

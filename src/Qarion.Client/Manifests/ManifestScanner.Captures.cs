@@ -1,0 +1,139 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using static Qarion.Client.Manifests.Scanning.Grammar;
+
+namespace Qarion.Client.Manifests;
+
+/// <summary>
+/// What the check reads besides validity: the top-level key names the section, keys one level below are
+/// counted as its entries, and in the metadata the schema URL and dbt version are kept. A string to read
+/// is captured from its opening quote to the closing one, which may lie blocks later.
+/// </summary>
+internal sealed partial class ManifestScanner
+{
+    private enum Capture : byte { None, SectionKey, MetadataKey, SchemaVersion, DbtVersion }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Key(ref byte block, int at, ulong closing)
+    {
+        if (_depth == 1)
+        {
+            StartCapture(ref block, at, closing, Capture.SectionKey);
+        }
+        else if (_depth == 2)
+        {
+            _entries[(int)_section]++;
+            if (_section == Section.Metadata)
+            {
+                StartCapture(ref block, at, closing, Capture.MetadataKey);
+            }
+        }
+
+        _state = State.Colon;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void StartCapture(ref byte block, int at, ulong closing, Capture capture)
+    {
+        _capture = capture;
+        _capturedLength = 0;
+        var after = closing & (~0UL << at << 1);
+        if (after != 0)
+        {
+            var end = BitOperations.TrailingZeroCount(after);
+            Keep(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref block, at + 1), end - at - 1));
+            EndCapture();
+        }
+        else
+        {
+            Keep(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref block, at + 1), Block - at - 1));
+            _captureOpen = true;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ContinueCapture(ref byte block, ulong closing)
+    {
+        if (closing == 0)
+        {
+            Keep(MemoryMarshal.CreateReadOnlySpan(ref block, Block));
+            return;
+        }
+
+        Keep(MemoryMarshal.CreateReadOnlySpan(ref block, BitOperations.TrailingZeroCount(closing)));
+        _captureOpen = false;
+        EndCapture();
+    }
+
+    /// <summary>Keeps the bytes of a string being captured; a capture only ever needs a short string, so it is bounded.</summary>
+    private void Keep(ReadOnlySpan<byte> bytes)
+    {
+        var room = Math.Min(bytes.Length, MaxCapture - _capturedLength);
+        bytes[..room].CopyTo(_captured.AsSpan(_capturedLength));
+        _capturedLength += room;
+    }
+
+    private void EndCapture()
+    {
+        var text = Decode(_captured.AsSpan(0, _capturedLength));
+        switch (_capture)
+        {
+            case Capture.SectionKey:
+                _section = SectionOf(text);
+                break;
+            case Capture.MetadataKey:
+                _metadataField = text == "dbt_schema_version" ? Capture.SchemaVersion : text == "dbt_version" ? Capture.DbtVersion : Capture.None;
+                break;
+            case Capture.SchemaVersion:
+                SchemaVersionUrl = text;
+                OnSchemaVersion?.Invoke(text);
+                break;
+            case Capture.DbtVersion:
+                DbtVersion = text;
+                break;
+        }
+
+        _capture = Capture.None;
+    }
+
+    private static Section SectionOf(string key) => key switch
+    {
+        "nodes" => Section.Nodes,
+        "metadata" => Section.Metadata,
+        "sources" => Section.Sources,
+        "macros" => Section.Macros,
+        "exposures" => Section.Exposures,
+        "metrics" => Section.Metrics,
+        _ => Section.Other,
+    };
+
+    /// <summary>
+    /// A captured string's text; escapes are rare here and decoded by the reader itself. A capture cut at
+    /// its bound is no name the check looks for, so it stays raw.
+    /// </summary>
+    private string Decode(ReadOnlySpan<byte> raw)
+    {
+        if (raw.IndexOf((byte)'\\') < 0 || _capturedLength == MaxCapture)
+        {
+            return Encoding.UTF8.GetString(raw);
+        }
+
+        var quoted = new byte[raw.Length + 2];
+        quoted[0] = quoted[^1] = (byte)'"';
+        raw.CopyTo(quoted.AsSpan(1));
+        try
+        {
+            var reader = new Utf8JsonReader(quoted);
+            reader.Read();
+            return reader.GetString() ?? "";
+        }
+        catch (JsonException)
+        {
+            // Stage 1 has found the bad escape too, but only reports it after the walk reached it.
+            throw Invalid(0, "an invalid escape");
+        }
+    }
+}
