@@ -18,6 +18,27 @@ public sealed class ManifestReaderTests
         Assert.Equal(TestData.Sha256(TestData.Manifest(file)), info.Sha256);
     }
 
+    [Fact]
+    public async Task The_hash_computed_beside_the_check_is_the_files_over_many_chunks_and_a_broken_file_still_fails()
+    {
+        var directory = TestData.TempDirectory("reader-hash");
+        var path = Path.Combine(directory, "manifest.json");
+        ManifestGenerator.Write(path, 5_300_000);
+
+        var info = await DbtManifestReader.ReadFileAsync(path, computeSha256: true);
+
+        Assert.Equal(TestData.Sha256(path), info.Sha256);
+        Assert.Equal(new FileInfo(path).Length, info.Bytes);
+
+        // Broken in its last chunk, while that chunk's hash may still be running.
+        var bytes = File.ReadAllBytes(path);
+        bytes[^2] = (byte)',';
+        var broken = Path.Combine(directory, "broken.json");
+        File.WriteAllBytes(broken, bytes);
+        var failure = await Assert.ThrowsAsync<DbtManifestException>(() => DbtManifestReader.ReadFileAsync(broken, computeSha256: true));
+        Assert.Equal(DbtManifestProblem.InvalidJson, failure.Problem);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(7)]
