@@ -30,6 +30,31 @@ public sealed class UploadTests
     }
 
     [Fact]
+    public async Task In_discard_mode_the_server_drains_and_hashes_the_whole_body_without_reading_it()
+    {
+        await using var server = await ServerHarness.StartAsync(o => o.DiscardUploads = true);
+        var id = server.Seed("jaffle_shop");
+        // Not a manifest, not even a well-formed multipart body: the mode reads nothing, it only drains.
+        var body = new byte[3_000_001];
+        new Random(5).NextBytes(body);
+        using var http = new HttpClient { BaseAddress = server.Server.Url };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/catalog/spaces/{ServerHarness.Space}/connectors/{id}/dbt-manifest")
+        {
+            Content = new ByteArrayContent(body),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ServerHarness.Key);
+        request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=unused");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        var upload = Assert.Single(server.State.Uploads);
+        Assert.Equal(body.Length, upload.Bytes);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body)), upload.Sha256);
+        Assert.Null(upload.Problem);
+    }
+
+    [Fact]
     public async Task A_missing_file_throws_file_not_found_before_any_request()
     {
         await using var server = await ServerHarness.StartAsync();

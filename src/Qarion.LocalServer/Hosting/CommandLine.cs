@@ -22,7 +22,7 @@ public static class CommandLine
           --url-file PATH          write the URL to PATH once listening
           --odd-shapes             answer with legal but unexpected JSON: dates with a space or as Unix numbers,
                                    12.0 for 12, "yes" for true, numeric or missing ids, non-object list entries
-          --discard-uploads        drain and hash uploads without reading them (benchmarks: the server costs no CPU)
+          --discard-uploads        drain and hash upload bodies without parsing them (benchmarks: the server costs little CPU)
           --log                    print one line per request
           --help                   this text
 
