@@ -23,7 +23,11 @@ public sealed class HonestFailureTests
     {
         await using var server = new EarlyAnswerServer(status, status == 401 ? "Invalid API key." : "Upload too large.");
         var path = megabytes == 1 ? TestData.Manifest("jaffle-shop-dbt-1.10.manifest.json") : BigManifest(megabytes);
-        using var client = new QarionClient(new QarionClientOptions { ApiKey = ServerHarness.Key, BaseUrl = server.Url, MaxRetries = 0 });
+        // The client's own handler, with only its wait for "100 Continue" lengthened: a test host starved of CPU
+        // for a second (the whole suite runs on two cores) would otherwise start the body before the refusal came.
+        using var handler = Qarion.Client.Http.QarionTransport.CreateHandler(server.Url);
+        handler.Expect100ContinueTimeout = TimeSpan.FromMinutes(1);
+        using var client = new QarionClient(new QarionClientOptions { ApiKey = ServerHarness.Key, BaseUrl = server.Url, MaxRetries = 0, HttpMessageHandler = handler });
 
         var error = await Assert.ThrowsAnyAsync<QarionException>(() =>
             client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, Guid.NewGuid().ToString(), path, new DbtManifestUploadOptions { CheckManifest = true }));
