@@ -6,6 +6,8 @@ using Qarion.Tests.Shared;
 
 // generate PATH BYTES                        writes a valid manifest of about BYTES from a real node
 // scan FILE                                 times the manifest check alone (cold and warm), with and without SHA-256, and the scanner per classifier
+// scan-real FILE...                         the scanner over real (small) manifests in memory, repeated
+// precheck FILE                             times the check with SHA-256 that precedes the upload of a manifest up to 64 MB
 // upload URL SPACE CONNECTOR_ID FILE [WARMUP] uploads FILE once, after WARMUP if given (key from QARION_API_KEY); prints seconds and peak RSS
 switch (args.FirstOrDefault())
 {
@@ -51,6 +53,52 @@ switch (args.FirstOrDefault())
                 $"{{\"check\": \"scanner in memory, {BlockClassifier.Resolve(kind)}\", \"sha256\": false, \"pass\": \"warm\", \"seconds\": {seconds:0.000}, \"mb_per_s\": {bytes.Length / 1048576.0 / seconds:0}}}"));
         }
 
+        return 0;
+    }
+
+    case "scan-real":
+        // A real manifest is a few MB: it is scanned over and over from memory (200 MB in all), best of three.
+        foreach (var file in args.Skip(1))
+        {
+            var data = File.ReadAllBytes(file);
+            var best = double.MaxValue;
+            for (var pass = 0; pass < 3; pass++)
+            {
+                var watch = Stopwatch.StartNew();
+                long total = 0;
+                while (total < 200_000_000)
+                {
+                    var scanner = new Qarion.Client.Manifests.ManifestScanner();
+                    for (var at = 0; at < data.Length; at += 256 * 1024)
+                    {
+                        scanner.Append(data.AsSpan(at, Math.Min(256 * 1024, data.Length - at)));
+                    }
+
+                    scanner.Complete();
+                    total += data.Length;
+                }
+
+                best = Math.Min(best, watch.Elapsed.TotalSeconds / total);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"file\": \"{Path.GetFileName(file)}\", \"bytes\": {data.Length}, \"mb_per_s\": {1 / best / 1048576.0:0}}}"));
+        }
+
+        return 0;
+    case "precheck":
+    {
+        // What the task does before sending a manifest of up to 64 MB: the whole-file check and its SHA-256.
+        // The first pass of a fresh process (as in a build, JIT included), then the median of ten more.
+        var times = new List<double>();
+        for (var pass = 0; pass < 11; pass++)
+        {
+            var watch = Stopwatch.StartNew();
+            await Qarion.Client.Manifests.DbtManifestReader.ReadFileAsync(args[1], computeSha256: args.Length < 3 || args[2] != "nohash");
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        var warm = times.Skip(1).Order().ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"bytes\": {new FileInfo(args[1]).Length}, \"cold_ms\": {times[0]:0.0}, \"warm_median_ms\": {warm[warm.Count / 2]:0.0}, \"warm_min_ms\": {warm[0]:0.0}}}"));
         return 0;
     }
 
