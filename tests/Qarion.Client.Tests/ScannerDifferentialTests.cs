@@ -275,6 +275,38 @@ public sealed class ScannerDifferentialTests
     }
 
     [Fact]
+    public void Memory_is_a_few_buffers_whatever_the_longest_token()
+    {
+        // A 48 MB string, a number of a million digits and a long run of escapes, fed in 1 MB chunks.
+        var chunk = new byte[1 << 20];
+        var scanner = new ManifestScanner();
+        scanner.Append("{\"metadata\": {\"dbt_schema_version\": \"https://schemas.getdbt.com/dbt/manifest/v12.json\"}, \"nodes\": {\"a\": {\"raw_code\": \""u8);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        chunk.AsSpan().Fill((byte)'x');
+        for (var i = 0; i < 48; i++)
+        {
+            scanner.Append(chunk);
+        }
+
+        for (var i = 0; i < chunk.Length; i += 2)
+        {
+            chunk[i] = (byte)'\\';
+            chunk[i + 1] = (byte)'n';
+        }
+
+        scanner.Append(chunk);
+        scanner.Append("\", \"n\": 1"u8);
+        chunk.AsSpan().Fill((byte)'7');
+        scanner.Append(chunk);
+        scanner.Append("}}}"u8);
+        scanner.Complete();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(1, scanner.Nodes);
+        Assert.InRange(allocated, 0, 16 * 1024);
+    }
+
+    [Fact]
     public void Escapes_are_found_as_a_byte_by_byte_walk_finds_them_across_blocks()
     {
         var random = new Random(7);
