@@ -347,6 +347,31 @@ public sealed class ScannerDifferentialTests
     }
 
     [Fact]
+    public void The_grammars_constant_tables_are_what_its_readable_table_and_json_say()
+    {
+        for (var kind = 0; kind < 3; kind++)
+        {
+            ulong packed = 0;
+            for (var state = 0; state <= (int)Grammar.State.Error; state++)
+            {
+                packed |= (ulong)Grammar.Next[(state * 3) + kind] << (state * 4);
+            }
+
+            Assert.Equal(packed, Grammar.PackedNext[kind]);
+        }
+
+        for (var b = 0; b < 256; b++)
+        {
+            var expected = (char)b switch
+            {
+                '"' => Grammar.Quote, ':' => Grammar.Colon, ',' => Grammar.Comma, '{' => Grammar.OpenBrace,
+                '[' => Grammar.OpenBracket, '}' => Grammar.CloseBrace, ']' => Grammar.CloseBracket, _ => Grammar.Scalar,
+            };
+            Assert.Equal(expected, Grammar.Classes[b]);
+        }
+    }
+
+    [Fact]
     public void The_portable_prefix_xor_equals_the_carry_less_multiply()
     {
         var random = new Random(11);

@@ -35,6 +35,11 @@ internal sealed partial class ManifestScanner
     private StringMasks _strings;
     private ScalarToken _scalar;
     private ulong _scalarCarry;
+
+    // The current block's closing quotes and scalar bytes, for the rare calls out of the walk (fields, not
+    // arguments, so the walk's own state keeps the registers a call preserves).
+    private ulong _closing;
+    private ulong _scalarBits;
     private int _hexOwed;
     private int _depth;
     private State _state = State.Start;
@@ -182,7 +187,9 @@ internal sealed partial class ManifestScanner
             events &= (1UL << problemAt) - 1;
         }
 
-        Walk(ref block, events, closing, scalar);
+        _closing = closing;
+        _scalarBits = scalar;
+        Walk(ref block, events);
 
         if (problemAt < Block)
         {
@@ -200,12 +207,11 @@ internal sealed partial class ManifestScanner
     /// <see cref="TopEvent"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Walk(ref byte block, ulong events, ulong closing, ulong scalar)
+    private void Walk(ref byte block, ulong events)
     {
+        // Only five values live across the rare calls below, as many as the registers a call preserves.
         var state = _state;
         var depth = _depth;
-        ReadOnlySpan<byte> classes = Classes;
-        ReadOnlySpan<ulong> next = PackedNext;
         var at = 0;
         while (events != 0)
         {
@@ -215,28 +221,16 @@ internal sealed partial class ManifestScanner
             {
                 _state = state;
                 _depth = depth;
-                TopEvent(ref block, at, closing, scalar);
+                TopEvent(ref block, at, _closing, _scalarBits);
                 state = _state;
                 depth = _depth;
                 continue;
             }
 
-            var kind = classes[Unsafe.Add(ref block, at)];
-            if (kind <= Scalar)
+            var kind = Classes[Unsafe.Add(ref block, at)];
+            if (kind < Scalar)
             {
-                if (kind == Scalar)
-                {
-                    if (state > State.FirstValueArr)
-                    {
-                        goto Unexpected;
-                    }
-
-                    // Checked, a scalar moves the state as a string value does.
-                    StartScalar(ref block, at, scalar);
-                    kind = Quote;
-                }
-
-                var after = (State)((next[kind] >> ((int)state << 2)) & 0xF);
+                var after = (State)((PackedNext[kind] >> ((int)state << 2)) & 0xF);
                 if (after == State.Error)
                 {
                     goto Unexpected;
@@ -246,16 +240,30 @@ internal sealed partial class ManifestScanner
                 continue;
             }
 
-            if (kind <= OpenBracket)
+            if (kind == Scalar)
             {
                 if (state > State.FirstValueArr)
                 {
                     goto Unexpected;
                 }
 
-                _depth = depth;
-                Push(kind == OpenBrace, at);
-                depth = _depth;
+                // Checked, a scalar moves the state as a string value does (never to an error from a value state).
+                StartScalar(ref block, at, _scalarBits);
+                state = state == State.ValueObj ? State.CommaObj : State.CommaArr;
+                continue;
+            }
+
+            if (kind <= OpenBracket)
+            {
+                if (state > State.FirstValueArr || depth >= DbtManifestReader.MaxDepth)
+                {
+                    goto Unexpected;
+                }
+
+                depth++;
+                ref var word = ref _isObject[depth >> 6];
+                var bit = 1UL << depth;
+                word = kind == OpenBrace ? word | bit : word & ~bit;
                 state = kind == OpenBrace ? State.FirstKey : State.FirstValueArr;
                 continue;
             }
@@ -276,7 +284,9 @@ internal sealed partial class ManifestScanner
     Unexpected:
         _state = state;
         _depth = depth;
-        throw Unexpected(at);
+        throw depth >= DbtManifestReader.MaxDepth && state <= State.FirstValueArr && Classes[Unsafe.Add(ref block, at)] is OpenBrace or OpenBracket
+            ? Invalid(at, "nesting deeper than the limit")
+            : Unexpected(at);
     }
 
     /// <summary>One structural position near the top of the document, where sections are named, entries counted and metadata read.</summary>
