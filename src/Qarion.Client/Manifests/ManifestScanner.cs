@@ -102,16 +102,12 @@ internal sealed partial class ManifestScanner
                 return;
             }
 
-            ScanBlock(ref _partial[0]);
+            ScanBlocks(ref _partial[0], 1);
             _partialLength = 0;
         }
 
-        ref var start = ref MemoryMarshal.GetReference(chunk);
         var whole = chunk.Length - (chunk.Length % Block);
-        for (var at = 0; at < whole; at += Block)
-        {
-            ScanBlock(ref Unsafe.Add(ref start, at));
-        }
+        ScanBlocks(ref MemoryMarshal.GetReference(chunk), whole / Block);
 
         chunk[whole..].CopyTo(_partial);
         _partialLength = chunk.Length - whole;
@@ -127,7 +123,7 @@ internal sealed partial class ManifestScanner
         // The last block, padded with white space: neutral in JSON, and it ends a number that ends the file.
         _partial.AsSpan(_partialLength).Fill((byte)' ');
         _partialLength = 0;
-        ScanBlock(ref _partial[0]);
+        ScanBlocks(ref _partial[0], 1);
 
         if (!SawValue)
         {
@@ -145,10 +141,33 @@ internal sealed partial class ManifestScanner
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ScanBlock(ref byte block)
+    /// <summary>Consecutive blocks, with the loop compiled for this machine's classifier.</summary>
+    private void ScanBlocks(ref byte first, int count)
     {
-        var masks = BlockClassifier.Classify(_kind, ref block);
+        switch (_kind)
+        {
+            case ClassifierKind.Vector512: ScanBlocks<Vector512Classifier>(ref first, count); break;
+            case ClassifierKind.Vector256: ScanBlocks<Vector256Classifier>(ref first, count); break;
+            case ClassifierKind.Vector128: ScanBlocks<Vector128Classifier>(ref first, count); break;
+            default: ScanBlocks<ScalarClassifier>(ref first, count); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ScanBlocks<TClassifier>(ref byte first, int count)
+        where TClassifier : struct, IBlockClassifier
+    {
+        for (var i = 0; i < count; i++)
+        {
+            ScanBlock<TClassifier>(ref Unsafe.Add(ref first, i * Block));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ScanBlock<TClassifier>(ref byte block)
+        where TClassifier : struct, IBlockClassifier
+    {
+        var masks = TClassifier.Classify(ref block);
         var escaped = _strings.Escaped(masks.Backslash);
         var quotes = masks.Quote & ~escaped;
         var inString = _strings.InString(quotes);

@@ -30,9 +30,8 @@ internal static class BlockClassifier
             : ClassifierKind.Scalar;
     }
 
-    /// <summary>Classifies the 64 bytes at <paramref name="block"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static BlockMasks Classify(ClassifierKind kind, ref byte block) => kind switch
+    /// <summary>Classifies the 64 bytes at <paramref name="block"/> (the scanner picks its classifier once, as a type).</summary>
+    public static BlockMasks Classify(ClassifierKind kind, ref byte block) => Resolve(kind) switch
     {
         ClassifierKind.Vector512 => Classify512(ref block),
         ClassifierKind.Vector256 => Classify256(ref block),
@@ -40,8 +39,8 @@ internal static class BlockClassifier
         _ => ClassifyScalar(ref block),
     };
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static BlockMasks Classify512(ref byte block)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static BlockMasks Classify512(ref byte block)
     {
         var v = Vector512.LoadUnsafe(ref block);
         var folded = v | Vector512.Create((byte)0x20);
@@ -59,8 +58,8 @@ internal static class BlockClassifier
             Control: Vector512.Equals(v & Vector512.Create((byte)0xE0), Vector512<byte>.Zero).ExtractMostSignificantBits());
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static BlockMasks Classify256(ref byte block)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static BlockMasks Classify256(ref byte block)
     {
         var lo = Half256(Vector256.LoadUnsafe(ref block));
         var hi = Half256(Vector256.LoadUnsafe(ref block, 32));
@@ -88,8 +87,8 @@ internal static class BlockClassifier
             Vector256.Equals(v & Vector256.Create((byte)0xE0), Vector256<byte>.Zero).ExtractMostSignificantBits());
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static BlockMasks Classify128(ref byte block)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static BlockMasks Classify128(ref byte block)
     {
         ulong quote = 0, backslash = 0, op = 0, whitespace = 0, control = 0;
         for (var part = 0; part < 4; part++)
@@ -114,8 +113,8 @@ internal static class BlockClassifier
     }
 
     /// <summary>The fallback without vectors: a table lookup per byte, the same masks.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static BlockMasks ClassifyScalar(ref byte block)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static BlockMasks ClassifyScalar(ref byte block)
     {
         ulong quote = 0, backslash = 0, op = 0, whitespace = 0, control = 0;
         for (var i = 0; i < BlockSize; i++)
@@ -146,3 +145,32 @@ internal static class BlockClassifier
 /// <param name="Whitespace">JSON's white space: space, tab, line feed, carriage return.</param>
 /// <param name="Control">Bytes below 0x20 (tab, line feed and carriage return included).</param>
 internal readonly record struct BlockMasks(ulong Quote, ulong Backslash, ulong Operator, ulong Whitespace, ulong Control);
+
+/// <summary>
+/// One way of classifying a block, as a type: the scanner's block loop is generic over it, so each kind
+/// gets its own compiled loop with the classifier inlined and its masks kept in registers.
+/// </summary>
+internal interface IBlockClassifier
+{
+    static abstract BlockMasks Classify(ref byte block);
+}
+
+internal readonly struct Vector512Classifier : IBlockClassifier
+{
+    public static BlockMasks Classify(ref byte block) => BlockClassifier.Classify512(ref block);
+}
+
+internal readonly struct Vector256Classifier : IBlockClassifier
+{
+    public static BlockMasks Classify(ref byte block) => BlockClassifier.Classify256(ref block);
+}
+
+internal readonly struct Vector128Classifier : IBlockClassifier
+{
+    public static BlockMasks Classify(ref byte block) => BlockClassifier.Classify128(ref block);
+}
+
+internal readonly struct ScalarClassifier : IBlockClassifier
+{
+    public static BlockMasks Classify(ref byte block) => BlockClassifier.ClassifyScalar(ref block);
+}
