@@ -277,7 +277,7 @@ public sealed class ScannerDifferentialTests
     [Fact]
     public void Memory_is_a_few_buffers_whatever_the_longest_token()
     {
-        // A 48 MB string, a number of a million digits and a long run of escapes, fed in 1 MB chunks.
+        // A 48 MB string, a number of a million digits, a long run of escapes and a megabyte of structure.
         var chunk = new byte[1 << 20];
         var scanner = new ManifestScanner();
         scanner.Append("{\"metadata\": {\"dbt_schema_version\": \"https://schemas.getdbt.com/dbt/manifest/v12.json\"}, \"nodes\": {\"a\": {\"raw_code\": \""u8);
@@ -298,6 +298,13 @@ public sealed class ScannerDifferentialTests
         scanner.Append("\", \"n\": 1"u8);
         chunk.AsSpan().Fill((byte)'7');
         scanner.Append(chunk);
+        // And structure: every kind of position, deep in the document, a megabyte of it.
+        var entry = ", \"e\": {\"k\": [1, \"v\", true, null, -2.5e3, {}, []]}"u8;
+        for (var i = 0; i < (1 << 20) / entry.Length; i++)
+        {
+            scanner.Append(entry);
+        }
+
         scanner.Append("}}}"u8);
         scanner.Complete();
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
@@ -357,7 +364,7 @@ public sealed class ScannerDifferentialTests
                 packed |= (ulong)Grammar.Next[(state * 3) + kind] << (state * 4);
             }
 
-            Assert.Equal(packed, Grammar.PackedNext[kind]);
+            Assert.Equal(packed, Grammar.PackedNext(kind));
         }
 
         for (var b = 0; b < 256; b++)

@@ -249,7 +249,7 @@ internal sealed partial class ManifestScanner
             var kind = Classes[Unsafe.Add(ref block, at)];
             if (kind < Scalar)
             {
-                var after = (State)((PackedNext[kind] >> ((int)state << 2)) & 0xF);
+                var after = (State)((PackedNext(kind) >> ((int)state << 2)) & 0xF);
                 if (after == State.Error)
                 {
                     goto Unexpected;

@@ -1,3 +1,7 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Qarion.Client.Manifests.Scanning;
 
 /// <summary>
@@ -44,9 +48,22 @@ internal static class Grammar
     /// <summary>
     /// <see cref="Next"/> packed for the walk, for a quote (or checked scalar), a colon and a comma: four bits
     /// per state. The walk's speed is bound by the chain from one state to the next, and a shift is shorter
-    /// than a load that depends on the state. Derived from <see cref="Next"/> (a test recomputes them).
+    /// than a load that depends on the state. Derived from <see cref="Next"/> (a test recomputes it).
     /// </summary>
-    public static ReadOnlySpan<ulong> PackedNext => [0xaaaaa66a887, 0xaaaa0aaaaaa, 0xaa15aaaaaaa];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong PackedNext(int kind)
+    {
+        var packed = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetReference(PackedNextBytes), kind << 3));
+        return BitConverter.IsLittleEndian ? packed : BinaryPrimitives.ReverseEndianness(packed);
+    }
+
+    /// <summary>The three packed rows as little-endian bytes: constant data, read without an allocation or a class-initialisation check.</summary>
+    private static ReadOnlySpan<byte> PackedNextBytes =>
+    [
+        0x87, 0xA8, 0x66, 0xAA, 0xAA, 0x0A, 0x00, 0x00,  // quote or scalar: 0xaaaaa66a887
+        0xAA, 0xAA, 0xAA, 0xA0, 0xAA, 0x0A, 0x00, 0x00,  // colon: 0xaaaa0aaaaaa
+        0xAA, 0xAA, 0xAA, 0x5A, 0xA1, 0x0A, 0x00, 0x00,  // comma: 0xaa15aaaaaaa
+    ];
 
     /// <summary>The state after a quote (or a checked scalar), a colon or a comma, three entries per state.</summary>
     public static ReadOnlySpan<byte> Next =>
