@@ -25,13 +25,16 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
 
         var clock = Stopwatch.StartNew();
         state.RequestStarted();
-        try
+        // Recorded before the client can see the outcome (as the answer starts, or before a dropped
+        // connection is cut), so a test that has its answer finds the request recorded.
+        var recorded = 0;
+        void Record(int status)
         {
-            await HandleAsync(context, path);
-        }
-        finally
-        {
-            var status = context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode;
+            if (Interlocked.Exchange(ref recorded, 1) != 0)
+            {
+                return;
+            }
+
             state.RecordRequest(new RecordedRequest(
                 context.Request.Method, context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? path, status,
                 context.Request.Headers.Authorization.Count > 0, context.Request.Headers.UserAgent.ToString(), DateTimeOffset.UtcNow));
@@ -40,6 +43,30 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
                 Console.WriteLine($"  {context.Request.Method,-6} {path} → {status} ({clock.ElapsedMilliseconds} ms)");
             }
         }
+
+        context.Response.OnStarting(() =>
+        {
+            Record(context.Response.StatusCode);
+            return Task.CompletedTask;
+        });
+        context.Items[DropRecorder] = (Action)(() => Record(499));
+        try
+        {
+            await HandleAsync(context, path);
+        }
+        finally
+        {
+            Record(context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode);
+        }
+    }
+
+    private static readonly object DropRecorder = new();
+
+    /// <summary>Cuts the connection, the request recorded first (as 499, what a cut connection shows).</summary>
+    private static void Drop(HttpContext context)
+    {
+        ((Action)context.Items[DropRecorder]!)();
+        context.Abort();
     }
 
     private async Task HandleAsync(HttpContext context, string path)
@@ -49,7 +76,7 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
         {
             await HandleNormallyAsync(context, path);
             // The work is done; the answer never reaches the client.
-            context.Abort();
+            Drop(context);
             return;
         }
 
@@ -132,7 +159,7 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
 
         if (fault.Drop)
         {
-            context.Abort();
+            Drop(context);
             return true;
         }
 
