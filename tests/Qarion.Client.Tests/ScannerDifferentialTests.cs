@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Qarion.Client.Manifests;
 using Qarion.Client.Manifests.Scanning;
+using Qarion.Client.Tests.Support;
 using Qarion.Tests.Shared;
 
 namespace Qarion.Client.Tests;
@@ -10,8 +11,10 @@ namespace Qarion.Client.Tests;
 /// The fast check decides alone whether a manifest is sent, so it must agree with <see cref="Utf8JsonReader"/>
 /// (plus UTF-8 validity) on every input: real manifests, generated ones, and hundreds of thousands of mutated
 /// ones, at every chunking, with every way of classifying blocks (512-, 256-, 128-bit vectors and the byte
-/// loop without any intrinsic). Both must also find the same counts and metadata.
+/// loop without any intrinsic). Both must also find the same counts and metadata. Half a minute of one
+/// core: it runs alone, after the parallel tests, so it does not starve their servers of CPU.
 /// </summary>
+[Collection(SerialCollection.Name)]
 public sealed class ScannerDifferentialTests
 {
     private static readonly JsonReaderOptions Options = new() { MaxDepth = DbtManifestReader.MaxDepth, CommentHandling = JsonCommentHandling.Disallow };

@@ -1,6 +1,6 @@
 namespace Qarion.Client.Tests.Support;
 
-/// <summary>Tests that measure process-wide allocation run alone, after the parallel ones.</summary>
+/// <summary>Tests that measure process-wide allocation, or load a core for long, run alone after the parallel ones.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class SerialCollection
 {
