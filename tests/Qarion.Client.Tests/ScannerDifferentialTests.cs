@@ -137,15 +137,18 @@ public sealed class ScannerDifferentialTests
         Assert.All(AllKinds, kind => Assert.Null(Scan(bytes, 65536, kind)));
     }
 
-    [Fact]
-    public void Generated_large_manifests_agree_with_the_reader()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Generated_large_manifests_agree_with_the_reader(bool metadataFirst)
     {
         var path = Path.Combine(TestData.TempDirectory("differential"), "manifest.json");
-        var nodes = ManifestGenerator.Write(path, 8 << 20);
+        var nodes = ManifestGenerator.Write(path, 8 << 20, metadataFirst: metadataFirst);
         var bytes = File.ReadAllBytes(path);
         var expected = Oracle(bytes);
 
         Assert.Equal(nodes, expected?.Nodes);
+        Assert.NotNull(expected?.SchemaVersionUrl);
         foreach (var kind in AllKinds)
         {
             Assert.Equal(expected, Scan(bytes, 1 << 20, kind));
