@@ -16,7 +16,6 @@ internal sealed partial class ManifestScanner
 {
     private enum Capture : byte { None, SectionKey, MetadataKey, SchemaVersion, DbtVersion }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Key(ref byte block, int at, ulong closing)
     {
         if (_depth == 1)
@@ -35,7 +34,6 @@ internal sealed partial class ManifestScanner
         _state = State.Colon;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StartCapture(ref byte block, int at, ulong closing, Capture capture)
     {
         _capture = capture;
@@ -54,7 +52,6 @@ internal sealed partial class ManifestScanner
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ContinueCapture(ref byte block, ulong closing)
     {
         if (closing == 0)

@@ -447,7 +447,6 @@ internal sealed partial class ManifestScanner
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ContinueScalar(ref byte block, ulong scalar)
     {
         var length = BitOperations.TrailingZeroCount(~scalar);
