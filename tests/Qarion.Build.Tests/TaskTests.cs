@@ -26,6 +26,9 @@ public sealed class TaskTests
         Assert.Contains(upload.JobId!, line);
         Assert.Contains("MB/s", line);
         Assert.Single(server.Requests);
+        // How long the check before sending took, for a detailed log.
+        Assert.Single(run.Engine.Messages, m => m.Importance == Microsoft.Build.Framework.MessageImportance.Low
+            && System.Text.RegularExpressions.Regex.IsMatch(m.Message ?? "", @"^Qarion: jaffle: checked and hashed .*manifest\.json \(1\.0 MB\) in \d+ ms\.$"));
     }
 
     [Theory]

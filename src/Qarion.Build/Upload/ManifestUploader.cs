@@ -95,7 +95,9 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
         DbtManifestInfo? checkedFirst = null;
         if (file.Length <= CheckFirstLimit && (stamp is null || !stamp.SameFileTime(file.LastWriteUtc)))
         {
+            var checking = Stopwatch.StartNew();
             checkedFirst = await DbtManifestReader.ReadFileAsync(file.Path, computeSha256: true, cancellationToken).ConfigureAwait(false);
+            log.Debug(string.Create(CultureInfo.InvariantCulture, $"Qarion: checked and hashed {Display(file.Path)} ({Size(file.Length)}) in {checking.Elapsed.TotalMilliseconds:0} ms."));
             WarnIfNewer(checkedFirst);
         }
 
