@@ -18,6 +18,23 @@ public sealed class ManifestReaderTests
         Assert.Equal(TestData.Sha256(TestData.Manifest(file)), info.Sha256);
     }
 
+    [Theory]
+    [InlineData("https://schemas.getdbt.com/dbt/manifest/v12.json", 12)]
+    [InlineData("https://schemas.getdbt.com/dbt/manifest/v1.json", 1)]
+    [InlineData("https://example.com/mirror/dbt/manifest/v/manifest/v7.json", 7)]
+    [InlineData("https://schemas.getdbt.com/dbt/run-results/v6.json", null)]
+    [InlineData("https://schemas.getdbt.com/dbt/manifest/v12.jsonx", null)]
+    [InlineData("https://schemas.getdbt.com/dbt/manifest/v.json", null)]
+    [InlineData("https://schemas.getdbt.com/dbt/manifest/v1a.json", null)]
+    [InlineData("https://schemas.getdbt.com/dbt/manifest/v\u0661\u0662.json", null)]
+    [InlineData("https://schemas.getdbt.com/dbt/manifest/v99999999999.json", null)]
+    [InlineData("/manifest/v.json", null)]
+    [InlineData("", null)]
+    public void The_schema_version_is_read_from_the_url_in_ascii_digits_only(string url, int? version)
+    {
+        Assert.Equal(version, DbtManifestReader.ManifestSchemaVersion(System.Text.RegularExpressions.Regex.Unescape(url)));
+    }
+
     [Fact]
     public async Task The_hash_computed_beside_the_check_is_the_files_over_many_chunks_and_a_broken_file_still_fails()
     {

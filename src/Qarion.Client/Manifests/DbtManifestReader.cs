@@ -62,7 +62,10 @@ public sealed partial class DbtManifestReader
     {
         _hash = computeSha256 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         _scanner = precise ? null : new ManifestScanner { OnSchemaVersion = url => ThrowIfNotAManifestSchema(url) };
-        _state = new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = MaxDepth });
+        if (precise)
+        {
+            _state = new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = MaxDepth });
+        }
     }
 
     /// <summary>Reads a whole file. Throws <see cref="DbtManifestException"/> when it is not a usable manifest.</summary>
@@ -305,12 +308,12 @@ public sealed partial class DbtManifestReader
                 "The file is JSON but not a dbt manifest: it has no metadata.dbt_schema_version.");
         }
 
-        var match = ThrowIfNotAManifestSchema(_schemaVersionUrl);
+        var schemaVersion = ThrowIfNotAManifestSchema(_schemaVersionUrl);
 
         return new DbtManifestInfo
         {
             SchemaVersionUrl = _schemaVersionUrl,
-            SchemaVersion = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+            SchemaVersion = schemaVersion,
             DbtVersion = _dbtVersion,
             Nodes = _nodes,
             Sources = _sources,
@@ -431,11 +434,11 @@ public sealed partial class DbtManifestReader
             throw new DbtManifestException(DbtManifestProblem.NotAManifest, "The file is JSON but not a dbt manifest: it has no metadata.dbt_schema_version.");
         }
 
-        var match = ThrowIfNotAManifestSchema(url);
+        var schemaVersion = ThrowIfNotAManifestSchema(url);
         return new DbtManifestInfo
         {
             SchemaVersionUrl = url,
-            SchemaVersion = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+            SchemaVersion = schemaVersion,
             DbtVersion = scanner.DbtVersion,
             Nodes = scanner.Nodes,
             Sources = scanner.Sources,
@@ -447,20 +450,40 @@ public sealed partial class DbtManifestReader
         };
     }
 
-    private Match ThrowIfNotAManifestSchema(string schemaVersionUrl)
+    /// <summary>The manifest schema's version from its URL (<c>…/manifest/v12.json</c>), or throws: another artifact, or some other file.</summary>
+    private int ThrowIfNotAManifestSchema(string schemaVersionUrl)
     {
-        var match = ManifestSchema().Match(schemaVersionUrl);
-        if (!match.Success)
+        if (ManifestSchemaVersion(schemaVersionUrl) is { } version)
         {
-            _completed = true;
-            var kind = ArtifactKind().Match(schemaVersionUrl);
-            var what = kind.Success ? $"a dbt {kind.Groups[1].Value} artifact" : "some other file";
-            throw new DbtManifestException(
-                DbtManifestProblem.NotAManifest,
-                $"The file is JSON but not a dbt manifest: metadata.dbt_schema_version is '{schemaVersionUrl}', which names {what}.");
+            return version;
         }
 
-        return match;
+        _completed = true;
+        var kind = ArtifactKind().Match(schemaVersionUrl);
+        var what = kind.Success ? $"a dbt {kind.Groups[1].Value} artifact" : "some other file";
+        throw new DbtManifestException(
+            DbtManifestProblem.NotAManifest,
+            $"The file is JSON but not a dbt manifest: metadata.dbt_schema_version is '{schemaVersionUrl}', which names {what}.");
+    }
+
+    /// <summary>
+    /// Read by hand rather than with a regular expression: every check reads it, and the first use of
+    /// one costs a fresh build process more than the rest of a small manifest's check.
+    /// </summary>
+    internal static int? ManifestSchemaVersion(string url)
+    {
+        const string Marker = "/manifest/v", Suffix = ".json";
+        var at = url.LastIndexOf(Marker, StringComparison.Ordinal);
+        if (at < 0 || !url.EndsWith(Suffix, StringComparison.Ordinal) || url.Length - Suffix.Length < at + Marker.Length)
+        {
+            return null;
+        }
+
+        var digits = url.AsSpan(at + Marker.Length, url.Length - Suffix.Length - at - Marker.Length);
+        return !digits.IsEmpty && !digits.ContainsAnyExceptInRange('0', '9')
+            && int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
+            ? version
+            : null;
     }
 
     private static Section SectionOf(ref Utf8JsonReader reader)
@@ -513,9 +536,6 @@ public sealed partial class DbtManifestReader
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
         return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
     }
-
-    [GeneratedRegex(@"/manifest/v(\d+)\.json$", RegexOptions.CultureInvariant)]
-    private static partial Regex ManifestSchema();
 
     [GeneratedRegex(@"/dbt/([a-z0-9_-]+)/v\d+\.json$", RegexOptions.CultureInvariant)]
     private static partial Regex ArtifactKind();
