@@ -97,8 +97,9 @@ public sealed class ScannerDifferentialTests
             }
 
             scanner.Complete();
+            var facts = scanner.Facts;
             return scanner.SawValue
-                ? new Findings(scanner.Nodes, scanner.Sources, scanner.Macros, scanner.Exposures, scanner.Metrics, scanner.SchemaVersionUrl, scanner.DbtVersion)
+                ? new Findings(facts.Nodes, facts.Sources, facts.Macros, facts.Exposures, facts.Metrics, facts.SchemaVersionUrl, facts.DbtVersion)
                 : null;
         }
         catch (DbtManifestException)
@@ -315,7 +316,7 @@ public sealed class ScannerDifferentialTests
         scanner.Complete();
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        Assert.Equal(1, scanner.Nodes);
+        Assert.Equal(1, scanner.Facts.Nodes);
         Assert.InRange(allocated, 0, 16 * 1024);
     }
 

@@ -15,10 +15,6 @@ namespace Qarion.Client.Manifests;
 /// </summary>
 public sealed partial class DbtManifestReader
 {
-    private enum Section { Other, Metadata, Nodes, Sources, Macros, Exposures, Metrics }
-
-    private enum MetadataField { None, SchemaVersion, DbtVersion }
-
     /// <summary>
     /// dbt's <c>meta</c> and <c>config</c> are user-defined and may nest deeply; the reader's own default
     /// of 64 refused valid files. Depth costs one bit per level, so a high limit keeps memory bounded.
@@ -39,11 +35,9 @@ public sealed partial class DbtManifestReader
     private JsonReaderState _state;
     private bool _sawFirstToken;
     private bool _completed;
-    private Section _section;
-    private MetadataField _metadataField;
-    private string? _schemaVersionUrl;
-    private string? _dbtVersion;
-    private long _nodes, _sources, _macros, _exposures, _metrics;
+    private readonly ManifestFacts _facts = new();
+    private ManifestFacts.Section _section;
+    private ManifestFacts.MetadataField _metadataField;
 
     /// <param name="computeSha256">Also hash the bytes (SHA-256) as they pass.</param>
     /// <summary>
@@ -301,28 +295,20 @@ public sealed partial class DbtManifestReader
             throw new DbtManifestException(DbtManifestProblem.Empty, "The file holds only white space.");
         }
 
-        if (_schemaVersionUrl is null)
+        return Finish(_facts);
+    }
+
+    /// <summary>What either path found, as a manifest's description; or not a manifest after all.</summary>
+    private DbtManifestInfo Finish(ManifestFacts facts)
+    {
+        if (facts.SchemaVersionUrl is not { } url)
         {
             throw new DbtManifestException(
                 DbtManifestProblem.NotAManifest,
                 "The file is JSON but not a dbt manifest: it has no metadata.dbt_schema_version.");
         }
 
-        var schemaVersion = ThrowIfNotAManifestSchema(_schemaVersionUrl);
-
-        return new DbtManifestInfo
-        {
-            SchemaVersionUrl = _schemaVersionUrl,
-            SchemaVersion = schemaVersion,
-            DbtVersion = _dbtVersion,
-            Nodes = _nodes,
-            Sources = _sources,
-            Macros = _macros,
-            Exposures = _exposures,
-            Metrics = _metrics,
-            Bytes = _bytes,
-            Sha256 = _hash is null ? null : Manifests.Sha256.Hex(_hash),
-        };
+        return facts.ToInfo(ThrowIfNotAManifestSchema(url), _bytes, _hash is null ? null : Manifests.Sha256.Hex(_hash));
     }
 
     private int Parse(ReadOnlySpan<byte> data, bool isFinalBlock)
@@ -390,34 +376,34 @@ public sealed partial class DbtManifestReader
         {
             if (reader.CurrentDepth == 1)
             {
-                _section = SectionOf(ref reader);
+                _section = ManifestFacts.SectionOf(reader.GetString()!);
             }
             else if (reader.CurrentDepth == 2)
             {
-                CountEntry(ref reader);
+                _facts.CountEntry(_section);
+                if (_section == ManifestFacts.Section.Metadata)
+                {
+                    _metadataField = ManifestFacts.MetadataFieldOf(reader.GetString()!);
+                }
             }
 
             return;
         }
 
-        if (_metadataField != MetadataField.None)
+        if (_metadataField != ManifestFacts.MetadataField.None)
         {
             // The value right after a metadata property we care about.
             if (reader.TokenType == JsonTokenType.String)
             {
-                if (_metadataField == MetadataField.SchemaVersion)
+                _facts.Keep(_metadataField, reader.GetString()!);
+                if (_metadataField == ManifestFacts.MetadataField.SchemaVersion)
                 {
-                    _schemaVersionUrl = reader.GetString();
                     // dbt writes metadata first: another artifact is known at once, long before its end.
-                    ThrowIfNotAManifestSchema(_schemaVersionUrl!);
-                }
-                else
-                {
-                    _dbtVersion = reader.GetString();
+                    ThrowIfNotAManifestSchema(_facts.SchemaVersionUrl!);
                 }
             }
 
-            _metadataField = MetadataField.None;
+            _metadataField = ManifestFacts.MetadataField.None;
         }
     }
 
@@ -429,25 +415,7 @@ public sealed partial class DbtManifestReader
             throw new DbtManifestException(DbtManifestProblem.Empty, "The file holds only white space.");
         }
 
-        if (scanner.SchemaVersionUrl is not { } url)
-        {
-            throw new DbtManifestException(DbtManifestProblem.NotAManifest, "The file is JSON but not a dbt manifest: it has no metadata.dbt_schema_version.");
-        }
-
-        var schemaVersion = ThrowIfNotAManifestSchema(url);
-        return new DbtManifestInfo
-        {
-            SchemaVersionUrl = url,
-            SchemaVersion = schemaVersion,
-            DbtVersion = scanner.DbtVersion,
-            Nodes = scanner.Nodes,
-            Sources = scanner.Sources,
-            Macros = scanner.Macros,
-            Exposures = scanner.Exposures,
-            Metrics = scanner.Metrics,
-            Bytes = _bytes,
-            Sha256 = _hash is null ? null : Manifests.Sha256.Hex(_hash),
-        };
+        return Finish(scanner.Facts);
     }
 
     /// <summary>The manifest schema's version from its URL (<c>…/manifest/v12.json</c>), or throws: another artifact, or some other file.</summary>
@@ -484,34 +452,6 @@ public sealed partial class DbtManifestReader
             && int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
             ? version
             : null;
-    }
-
-    private static Section SectionOf(ref Utf8JsonReader reader)
-    {
-        if (reader.ValueTextEquals("nodes"u8)) return Section.Nodes;
-        if (reader.ValueTextEquals("metadata"u8)) return Section.Metadata;
-        if (reader.ValueTextEquals("sources"u8)) return Section.Sources;
-        if (reader.ValueTextEquals("macros"u8)) return Section.Macros;
-        if (reader.ValueTextEquals("exposures"u8)) return Section.Exposures;
-        if (reader.ValueTextEquals("metrics"u8)) return Section.Metrics;
-        return Section.Other;
-    }
-
-    private void CountEntry(ref Utf8JsonReader reader)
-    {
-        switch (_section)
-        {
-            case Section.Nodes: _nodes++; break;
-            case Section.Sources: _sources++; break;
-            case Section.Macros: _macros++; break;
-            case Section.Exposures: _exposures++; break;
-            case Section.Metrics: _metrics++; break;
-            case Section.Metadata:
-                _metadataField = reader.ValueTextEquals("dbt_schema_version"u8) ? MetadataField.SchemaVersion
-                    : reader.ValueTextEquals("dbt_version"u8) ? MetadataField.DbtVersion
-                    : MetadataField.None;
-                break;
-        }
     }
 
     private void Keep(ReadOnlySpan<byte> tail)

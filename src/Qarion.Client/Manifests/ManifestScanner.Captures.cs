@@ -14,7 +14,10 @@ namespace Qarion.Client.Manifests;
 /// </summary>
 internal sealed partial class ManifestScanner
 {
-    private enum Capture : byte { None, SectionKey, MetadataKey, SchemaVersion, DbtVersion }
+    private enum Capture : byte { None, SectionKey, MetadataKey, MetadataValue }
+
+    /// <summary>Which field a <see cref="Capture.MetadataValue"/> is the value of.</summary>
+    private ManifestFacts.MetadataField _valueOf;
 
     private void Key(ref byte block, int at, ulong closing)
     {
@@ -24,8 +27,8 @@ internal sealed partial class ManifestScanner
         }
         else if (_depth == 2)
         {
-            _entries[(int)_section]++;
-            if (_section == Section.Metadata)
+            Facts.CountEntry(_section);
+            if (_section == ManifestFacts.Section.Metadata)
             {
                 StartCapture(ref block, at, closing, Capture.MetadataKey);
             }
@@ -79,33 +82,23 @@ internal sealed partial class ManifestScanner
         switch (_capture)
         {
             case Capture.SectionKey:
-                _section = SectionOf(text);
+                _section = ManifestFacts.SectionOf(text);
                 break;
             case Capture.MetadataKey:
-                _metadataField = text == "dbt_schema_version" ? Capture.SchemaVersion : text == "dbt_version" ? Capture.DbtVersion : Capture.None;
+                _metadataField = ManifestFacts.MetadataFieldOf(text);
                 break;
-            case Capture.SchemaVersion:
-                SchemaVersionUrl = text;
-                OnSchemaVersion?.Invoke(text);
-                break;
-            case Capture.DbtVersion:
-                DbtVersion = text;
+            case Capture.MetadataValue:
+                Facts.Keep(_valueOf, text);
+                if (_valueOf == ManifestFacts.MetadataField.SchemaVersion)
+                {
+                    OnSchemaVersion?.Invoke(text);
+                }
+
                 break;
         }
 
         _capture = Capture.None;
     }
-
-    private static Section SectionOf(string key) => key switch
-    {
-        "nodes" => Section.Nodes,
-        "metadata" => Section.Metadata,
-        "sources" => Section.Sources,
-        "macros" => Section.Macros,
-        "exposures" => Section.Exposures,
-        "metrics" => Section.Metrics,
-        _ => Section.Other,
-    };
 
     /// <summary>
     /// A captured string's text; escapes are rare here and decoded by the reader itself. A capture cut at

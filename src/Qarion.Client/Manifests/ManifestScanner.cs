@@ -26,7 +26,6 @@ internal sealed partial class ManifestScanner
 
     private readonly ClassifierKind _kind;
     private readonly ulong[] _isObject = new ulong[DbtManifestReader.MaxDepth / 64 + 1];
-    private readonly long[] _entries = new long[7];
     private readonly Utf8Stream _utf8 = new();
     private readonly byte[] _partial = new byte[Block];
     private readonly byte[] _captured = new byte[MaxCapture];
@@ -46,10 +45,8 @@ internal sealed partial class ManifestScanner
     private Capture _capture;
     private bool _captureOpen;
     private int _capturedLength;
-    private Section _section;
-    private Capture _metadataField;
-
-    internal enum Section : byte { Other, Metadata, Nodes, Sources, Macros, Exposures, Metrics }
+    private ManifestFacts.Section _section;
+    private ManifestFacts.MetadataField _metadataField;
 
     public ManifestScanner()
         : this(ClassifierKind.Best)
@@ -63,19 +60,8 @@ internal sealed partial class ManifestScanner
         _strings = new StringMasks(portable: _kind == ClassifierKind.Scalar);
     }
 
-    public string? SchemaVersionUrl { get; private set; }
-
-    public string? DbtVersion { get; private set; }
-
-    public long Nodes => _entries[(int)Section.Nodes];
-
-    public long Sources => _entries[(int)Section.Sources];
-
-    public long Macros => _entries[(int)Section.Macros];
-
-    public long Exposures => _entries[(int)Section.Exposures];
-
-    public long Metrics => _entries[(int)Section.Metrics];
+    /// <summary>The sections' entry counts and the metadata read so far.</summary>
+    public ManifestFacts Facts { get; } = new();
 
     /// <summary>Whether any byte other than white space was seen (known for certain after <see cref="Complete"/>).</summary>
     public bool SawValue { get; private set; }
@@ -352,15 +338,16 @@ internal sealed partial class ManifestScanner
         }
 
         // The value right after a metadata property we read (only a string is taken, as the reader does).
-        var captureAs = _depth == 2 && _section == Section.Metadata ? _metadataField : Capture.None;
-        _metadataField = Capture.None;
+        var field = _depth == 2 && _section == ManifestFacts.Section.Metadata ? _metadataField : ManifestFacts.MetadataField.None;
+        _metadataField = ManifestFacts.MetadataField.None;
         switch (kind)
         {
             case Quote:
                 AfterValue();
-                if (captureAs != Capture.None)
+                if (field != ManifestFacts.MetadataField.None)
                 {
-                    StartCapture(ref block, at, closing, captureAs);
+                    _valueOf = field;
+                    StartCapture(ref block, at, closing, Capture.MetadataValue);
                 }
 
                 return;
@@ -476,7 +463,7 @@ internal sealed partial class ManifestScanner
         word = isObject ? word | bit : word & ~bit;
         if (_depth == 1)
         {
-            _section = Section.Other;
+            _section = ManifestFacts.Section.Other;
         }
     }
 
