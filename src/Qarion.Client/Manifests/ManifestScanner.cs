@@ -260,15 +260,17 @@ internal sealed partial class ManifestScanner
 
             if (kind <= OpenBracket)
             {
-                if (state > State.FirstValueArr || depth >= DbtManifestReader.MaxDepth)
+                if (state > State.FirstValueArr)
                 {
                     goto Unexpected;
                 }
 
-                depth++;
-                ref var word = ref _isObject[depth >> 6];
-                var bit = 1UL << depth;
-                word = kind == OpenBrace ? word | bit : word & ~bit;
+                if (depth >= DbtManifestReader.MaxDepth)
+                {
+                    goto TooDeep;
+                }
+
+                SetContainer(++depth, kind == OpenBrace);
                 state = kind == OpenBrace ? State.FirstKey : State.FirstValueArr;
                 continue;
             }
@@ -289,9 +291,10 @@ internal sealed partial class ManifestScanner
     Unexpected:
         _state = state;
         _depth = depth;
-        throw depth >= DbtManifestReader.MaxDepth && state <= State.FirstValueArr && Classes[Unsafe.Add(ref block, at)] is OpenBrace or OpenBracket
-            ? Invalid(at, "nesting deeper than the limit")
-            : Unexpected(at);
+        throw Unexpected(at);
+
+    TooDeep:
+        throw TooDeep(at);
     }
 
     /// <summary>One structural position near the top of the document, where sections are named, entries counted and metadata read.</summary>
@@ -454,13 +457,10 @@ internal sealed partial class ManifestScanner
     {
         if (_depth >= DbtManifestReader.MaxDepth)
         {
-            throw Invalid(at, "nesting deeper than the limit");
+            throw TooDeep(at);
         }
 
-        _depth++;
-        ref var word = ref _isObject[_depth >> 6];
-        var bit = 1UL << (_depth & 63);
-        word = isObject ? word | bit : word & ~bit;
+        SetContainer(++_depth, isObject);
         if (_depth == 1)
         {
             _section = ManifestFacts.Section.Other;
@@ -472,6 +472,17 @@ internal sealed partial class ManifestScanner
         _depth--;
         AfterValue();
     }
+
+    /// <summary>Records whether the container at this depth is an object (else an array).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void SetContainer(int depth, bool isObject)
+    {
+        ref var word = ref _isObject[depth >> 6];
+        var bit = 1UL << (depth & 63);
+        word = isObject ? word | bit : word & ~bit;
+    }
+
+    private DbtManifestException TooDeep(int at) => Invalid(at, "nesting deeper than the limit");
 
     private bool IsObject(int depth) => (_isObject[depth >> 6] & (1UL << (depth & 63))) != 0;
 
