@@ -87,58 +87,47 @@ public sealed partial class DbtManifestReader
         System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(fast).Throw();
     }
 
-    /// <summary>Reads a file through the reader; the hash, when asked for, on a second thread beside the check.</summary>
+    /// <summary>Reads a file through the reader, off the caller's thread; the hash, when asked for, on a second thread beside the check.</summary>
     private static Task<DbtManifestInfo> ReadWholeFileAsync(string path, bool computeSha256, bool precise, CancellationToken cancellationToken) =>
-        computeSha256
-            ? Task.Run(() => ReadAndHash(path, precise, cancellationToken), cancellationToken)
-            : ReadAsync(path, precise, cancellationToken);
-
-    private static async Task<DbtManifestInfo> ReadAsync(string path, bool precise, CancellationToken cancellationToken)
-    {
-        var reader = new DbtManifestReader(computeSha256: false, precise);
-        var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
-        try
-        {
-            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            int read;
-            while ((read = await file.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                reader.Append(buffer.AsSpan(0, read));
-            }
-
-            return reader.Complete();
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+        Task.Run(() => ReadWholeFile(path, computeSha256, precise, cancellationToken), cancellationToken);
 
     /// <summary>
-    /// Reads on this thread (a local file in the page cache reads faster than an asynchronous read is
-    /// scheduled) and checks each chunk while <see cref="BackgroundSha256"/> hashes it.
+    /// Reads with plain reads (a local file in the page cache reads faster than an asynchronous read is
+    /// scheduled) and checks each chunk, while <see cref="BackgroundSha256"/> hashes it when asked.
     /// </summary>
-    private static DbtManifestInfo ReadAndHash(string path, bool precise, CancellationToken cancellationToken)
+    private static DbtManifestInfo ReadWholeFile(string path, bool computeSha256, bool precise, CancellationToken cancellationToken)
     {
         const int ChunkSize = 1024 * 1024;
         var reader = new DbtManifestReader(computeSha256: false, precise);
-        using var hash = new BackgroundSha256(slots: 3, ChunkSize);
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        while (true)
+        using var hash = computeSha256 ? new BackgroundSha256(slots: 3, ChunkSize) : null;
+        var own = hash is null ? ArrayPool<byte>.Shared.Rent(ChunkSize) : null;
+        try
         {
-            var buffer = hash.Rent(cancellationToken);
-            var read = file.Read(buffer, 0, ChunkSize);
-            if (read == 0)
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            while (true)
             {
-                break;
+                cancellationToken.ThrowIfCancellationRequested();
+                var buffer = hash?.Rent(cancellationToken) ?? own!;
+                var read = file.Read(buffer, 0, ChunkSize);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                hash?.Add(buffer, read);
+                reader.Append(buffer.AsSpan(0, read));
             }
 
-            hash.Add(buffer, read);
-            reader.Append(buffer.AsSpan(0, read));
+            var info = reader.Complete();
+            return hash is null ? info : info with { Sha256 = hash.Finish() };
         }
-
-        var info = reader.Complete();
-        return info with { Sha256 = hash.Finish() };
+        finally
+        {
+            if (own is not null)
+            {
+                ArrayPool<byte>.Shared.Return(own);
+            }
+        }
     }
 
     /// <summary>Bytes seen so far.</summary>
