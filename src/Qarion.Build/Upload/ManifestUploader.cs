@@ -148,7 +148,7 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
 
         var connector = connectorName == connectorId ? connectorId : $"'{connectorName}' ({connectorId})";
         log.Summary(string.Create(CultureInfo.InvariantCulture,
-            $"Qarion: uploaded {Display(file.Path)} ({Size(manifest.Bytes)}, manifest schema v{manifest.SchemaVersion}, dbt {manifest.DbtVersion ?? "?"}, {manifest.Nodes} nodes) " +
+            $"Qarion: uploaded {Display(file.Path)} ({Facts(manifest)}) " +
             $"to space '{settings.Space}', connector {connector}: sync job {result.Job.Id ?? "(no id returned)"} " +
             $"in {clock.Elapsed.TotalSeconds:0.00} s ({Size((long)(manifest.Bytes / Math.Max(result.TransferTime.TotalSeconds, 0.001)))}/s)."));
 
@@ -189,7 +189,7 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
             connector = name == id ? $"connector {id} checked" : $"connector '{name}' ({id}) found";
         }
 
-        log.Summary($"Qarion: checked {Display(file.Path)} ({Size(manifest.Bytes)}, manifest schema v{manifest.SchemaVersion}, dbt {manifest.DbtVersion ?? "?"}, {manifest.Nodes} nodes) " +
+        log.Summary($"Qarion: checked {Display(file.Path)} ({Facts(manifest)}) " +
                     $"for space '{settings.Space}', {connector}; not uploaded: {reason}. Set QarionUploadOnPullRequest=true to upload from pull requests.");
         return new UploadOutcome(null, null, Skipped: true)
         {
@@ -198,6 +198,10 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
             Result = $"checked only: {reason}",
         };
     });
+
+    /// <summary>The manifest as the one-line summaries describe it.</summary>
+    private static string Facts(DbtManifestInfo manifest) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Size(manifest.Bytes)}, manifest schema v{manifest.SchemaVersion}, dbt {manifest.DbtVersion ?? "?"}, {manifest.Nodes} nodes");
 
     private static string Describe(string path, DbtManifestInfo manifest) =>
         $"{Display(path)}, {Size(manifest.Bytes)}, schema v{manifest.SchemaVersion}, dbt {manifest.DbtVersion ?? "?"}, {manifest.Nodes} nodes";
