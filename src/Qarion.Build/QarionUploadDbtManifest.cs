@@ -74,7 +74,7 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
 
     public override bool Execute()
     {
-        var allowFailure = string.Equals(AllowFailure?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+        var allowFailure = UploadSettings.Flag(AllowFailure);
         var logger = new Logger(Log, ProjectName());
         ManifestUploader? uploader = null;
         try
@@ -86,8 +86,8 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
                 return Question(uploader);
             }
 
-            var outcome = string.Equals(CheckOnly?.Trim(), "true", StringComparison.OrdinalIgnoreCase)
-                ? uploader.CheckOnlyAsync(string.IsNullOrWhiteSpace(CheckOnlyReason) ? "QarionCheckOnly is true" : CheckOnlyReason.Trim(), _cancel.Token).GetAwaiter().GetResult()
+            var outcome = UploadSettings.Flag(CheckOnly)
+                ? uploader.CheckOnlyAsync(UploadSettings.Blank(CheckOnlyReason) ?? "QarionCheckOnly is true", _cancel.Token).GetAwaiter().GetResult()
                 : uploader.RunAsync(_cancel.Token).GetAwaiter().GetResult();
             SyncJobId = outcome.SyncJobId;
             SyncJobStatus = outcome.SyncJobStatus;
@@ -116,7 +116,7 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
                 Log.LogError(null, failure.Code, null, Codes.HelpLink(failure.Code), file, line, column, 0, 0, message);
             }
 
-            Summarize(new SummaryRow(ProjectName(), Path.GetFileName(ManifestPath), Blank(Space) is { } space ? $"space '{space}'" : "",
+            Summarize(new SummaryRow(ProjectName(), Path.GetFileName(ManifestPath), UploadSettings.Blank(Space) is { } space ? $"space '{space}'" : "",
                 $"{(asWarning ? "warning" : "failed")} {failure.Code}: {Scrub(failure.Message)}"));
 
             return !Log.HasLoggedErrors;
@@ -161,8 +161,6 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
             Log.LogMessage(MessageImportance.Normal, $"Qarion: {ProjectName()}: the CI run summary could not be written: {ex.Message}");
         }
     }
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     /// <summary>A seam for tests: how often a long sync wait reports.</summary>
     internal TimeSpan SyncProgressInterval { get; set; } = TimeSpan.FromSeconds(30);

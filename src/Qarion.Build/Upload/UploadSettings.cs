@@ -77,9 +77,11 @@ internal sealed record UploadSettings
         };
     }
 
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    /// <summary>A property's text, trimmed, or null when it is empty or white space.</summary>
+    internal static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static bool Flag(string? value) => string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+    /// <summary>An MSBuild boolean as a property gives it: "true" in any case, else false.</summary>
+    internal static bool Flag(string? value) => string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
 
     private static TimeSpan Seconds(string property, string? value, double fallback) =>
         TimeSpan.FromSeconds(Number(property, value, fallback, 0.001, 86_400));
