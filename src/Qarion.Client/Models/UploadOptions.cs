@@ -9,7 +9,7 @@ public sealed class DbtManifestUploadOptions
     /// Check that the file is a well-formed dbt manifest while sending it. A bad file aborts the
     /// request before its end, so the server never receives it whole, and
     /// <see cref="DbtManifestException"/> says what is wrong. Off by default, like the Python SDK's
-    /// upload; Qarion.Build turns it on. It costs CPU on the side (about 800 MB/s per core).
+    /// upload; Qarion.Build turns it on. It costs CPU on a second thread (about 1 GB/s per core).
     /// </summary>
     public bool CheckManifest { get; set; }
 
