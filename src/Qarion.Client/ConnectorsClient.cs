@@ -161,7 +161,7 @@ public class ConnectorsClient
         {
             // The fast check: a failure is explained by reading the file again (ManifestFileContent).
             var reader = options.CheckManifest ? new DbtManifestReader(false, precise: false) : null;
-            sent = new ManifestFileContent(file, reader, options.ExpectedSha256?.ToLowerInvariant(), hashSent: options.ComputeSha256);
+            sent = new ManifestFileContent(file, reader, options.SentHash, options.ExpectedHash);
             sent.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             var multipart = new MultipartFormDataContent { { sent, "file", "manifest.json" } };
             return multipart;
@@ -170,7 +170,7 @@ public class ConnectorsClient
         using var response = await _transport.SendAsync(HttpMethod.Post, path, Body, RequestKind.NotIdempotent, cancellationToken, file.Length).ConfigureAwait(false);
         var job = await ReadAsync(response, Json.SyncJob, cancellationToken).ConfigureAwait(false) ?? new SyncJob();
         // The hash is of the bytes sent (computed while sending), so it describes exactly what the server received.
-        var manifest = sent?.Manifest is { } found && sent.Sha256 is { } sha ? found with { Sha256 = sha } : sent?.Manifest;
+        var manifest = sent?.Manifest is { } found && sent.SentHash is { } hash ? found.WithHash(options.SentHash, hash) : sent?.Manifest;
         return new DbtManifestUploadResult(job, manifest, file.Length, sent?.TransferTime ?? TimeSpan.Zero);
     }
 

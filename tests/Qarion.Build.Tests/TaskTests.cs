@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Qarion.Build.Tests.Support;
 using Qarion.LocalServer.State;
 using Qarion.Tests.Shared;
@@ -399,6 +400,59 @@ public sealed class TaskTests
         Assert.True(Run().Execute());
         Assert.Equal(3, server.State.Uploads.Count);
         Assert.DoesNotContain(ServerHarness.Key, File.ReadAllText(stamp));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(70)]
+    public async Task The_stamp_records_the_XXH64_of_exactly_the_bytes_the_server_received(int megabytes)
+    {
+        // 1 MB is checked and fingerprinted before sending; 70 MB, over the limit, while it is sent.
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("jaffle_shop");
+        var dir = TestData.TempDirectory("fingerprint");
+        var manifest = Path.Combine(dir, "manifest.json");
+        ManifestGenerator.Write(manifest, (long)megabytes << 20);
+        var stamp = Path.Combine(dir, "obj", "qarion", "upload.stamp");
+
+        Assert.True(new TaskRun(server, manifest) { Task = { ConnectorId = id, StampFile = stamp } }.Execute());
+
+        Assert.Equal(TestData.Sha256(manifest), Assert.Single(server.State.Uploads).Sha256);
+        using var recorded = JsonDocument.Parse(File.ReadAllBytes(stamp));
+        Assert.Equal(Convert.ToHexStringLower(System.IO.Hashing.XxHash64.Hash(File.ReadAllBytes(manifest))), recorded.RootElement.GetProperty("xxh64").GetString());
+    }
+
+    [Fact]
+    public async Task A_stamp_from_before_the_XXH64_costs_one_upload_once_the_manifest_is_rewritten()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("jaffle_shop");
+        var dir = TestData.TempDirectory("oldstamp");
+        var manifest = Path.Combine(dir, "manifest.json");
+        File.Copy(TestData.Manifest(Jaffle), manifest);
+        var stamp = Path.Combine(dir, "obj", "qarion", "upload.stamp");
+        TaskRun Run() => new(server, manifest) { Task = { ConnectorId = id, StampFile = stamp } };
+        Assert.True(Run().Execute());
+        // As the previous version wrote it: a SHA-256 where the XXH64 is now.
+        var old = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(stamp))!.AsObject();
+        old.Remove("xxh64");
+        old["sha256"] = TestData.Sha256(manifest);
+        File.WriteAllText(stamp, old.ToJsonString());
+
+        // The same time: skipped without reading the file, as before.
+        var same = Run();
+        Assert.True(same.Execute());
+        Assert.Single(server.State.Uploads);
+
+        // Rewritten by dbt: no hash to compare with, so it is sent once more, and stamped anew.
+        File.SetLastWriteTimeUtc(manifest, DateTime.UtcNow.AddMinutes(5));
+        Assert.True(Run().Execute());
+        Assert.Equal(2, server.State.Uploads.Count);
+        File.SetLastWriteTimeUtc(manifest, DateTime.UtcNow.AddMinutes(10));
+        var again = Run();
+        Assert.True(again.Execute());
+        Assert.Equal(2, server.State.Uploads.Count);
+        Assert.Contains(again.Engine.HighMessages, m => m.Contains("unchanged since its upload"));
     }
 
     [Fact]

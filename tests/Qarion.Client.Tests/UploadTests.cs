@@ -30,6 +30,29 @@ public sealed class UploadTests
     }
 
     [Fact]
+    public async Task An_expected_fingerprint_lets_through_exactly_those_bytes_and_stops_others_before_their_end()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("jaffle_shop");
+        using var client = server.Client();
+        var path = TestData.Manifest("jaffle-shop-dbt-1.10.manifest.json");
+        var checkedFirst = await DbtManifestReader.ReadFileHashedAsync(path, ManifestHashKind.Xxh64, CancellationToken.None);
+        Assert.Equal(Convert.ToHexStringLower(System.IO.Hashing.XxHash64.Hash(File.ReadAllBytes(path))), checkedFirst.Fingerprint);
+
+        var sent = await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, new DbtManifestUploadOptions { ExpectedFingerprint = checkedFirst.Fingerprint });
+        Assert.Equal(TestData.Sha256(path), Assert.Single(server.State.Uploads).Sha256);
+        Assert.Equal(sent.Job.Id, server.State.Uploads[0].JobId);
+
+        // Another content of the same size: stopped before its last byte, with the fingerprint named.
+        var other = checkedFirst.Fingerprint![..^1] + (checkedFirst.Fingerprint[^1] == '0' ? '1' : '0');
+        var failure = await Assert.ThrowsAsync<DbtManifestException>(() =>
+            client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, new DbtManifestUploadOptions { ExpectedFingerprint = other }));
+        Assert.Equal(DbtManifestProblem.Changed, failure.Problem);
+        Assert.Contains("another XXH64", failure.Message);
+        Assert.Single(server.State.Uploads);
+    }
+
+    [Fact]
     public async Task In_discard_mode_the_server_drains_and_hashes_the_whole_body_without_reading_it()
     {
         await using var server = await ServerHarness.StartAsync(o => o.DiscardUploads = true);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using Qarion.Build.Diagnostics;
 using Qarion.Client;
 using Qarion.Client.Http;
@@ -96,7 +95,7 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
         if (file.Length <= CheckFirstLimit && (stamp is null || !stamp.SameFileTime(file.LastWriteUtc)))
         {
             var checking = Stopwatch.StartNew();
-            checkedFirst = await DbtManifestReader.ReadFileAsync(file.Path, computeSha256: true, cancellationToken).ConfigureAwait(false);
+            checkedFirst = await DbtManifestReader.ReadFileHashedAsync(file.Path, ManifestHashKind.Xxh64, cancellationToken).ConfigureAwait(false);
             log.Debug(string.Create(CultureInfo.InvariantCulture, $"Qarion: checked and hashed {Display(file.Path)} ({Size(file.Length)}) in {checking.Elapsed.TotalMilliseconds:0} ms."));
             WarnIfNewer(checkedFirst);
         }
@@ -105,8 +104,8 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
         if (rewritten)
         {
             // Rewritten since (dbt rewrites it on every run): unchanged if the content is.
-            var sha256 = checkedFirst?.Sha256 ?? await Sha256Async(file.Path, cancellationToken).ConfigureAwait(false);
-            stamp = sha256 == stamp!.Sha256 ? stamp with { LastWriteUtc = file.LastWriteUtc } : null;
+            var fingerprint = checkedFirst?.Fingerprint ?? await FingerprintAsync(file.Path, cancellationToken).ConfigureAwait(false);
+            stamp = fingerprint == stamp!.Fingerprint ? stamp with { LastWriteUtc = file.LastWriteUtc } : null;
         }
 
         if (stamp is not null && settings.ConnectorId is not null)
@@ -135,7 +134,7 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
         var sendChecked = checkedFirst is null;
         var result = await client.Connectors.UploadDbtManifestAsync(
             settings.Space, connectorId, file.Path,
-            new DbtManifestUploadOptions { CheckManifest = sendChecked, ComputeSha256 = sendChecked, ExpectedSha256 = checkedFirst?.Sha256 },
+            new DbtManifestUploadOptions { CheckManifest = sendChecked, ComputeFingerprint = sendChecked, ExpectedFingerprint = checkedFirst?.Fingerprint },
             cancellationToken).ConfigureAwait(false);
         clock.Stop();
         Uploaded = true;
@@ -159,7 +158,7 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
         }
 
         // Exactly what the server received: the hash of the sent bytes, and the time the file had before it was read.
-        WriteStamp(new UploadStamp(manifest.Sha256!, manifest.Bytes, file.LastWriteUtc, settings.ApiUrl.AbsoluteUri, settings.Space,
+        WriteStamp(new UploadStamp(manifest.Fingerprint!, manifest.Bytes, file.LastWriteUtc, settings.ApiUrl.AbsoluteUri, settings.Space,
             settings.ConnectorKey, connectorId, result.Job.Id, DateTimeOffset.UtcNow));
         return new UploadOutcome(result.Job.Id, status, Skipped: false)
         {
@@ -219,7 +218,7 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
             return whyNot;
         }
 
-        return !stamp.SameFileTime(file.LastWriteUtc) && await Sha256Async(file.Path, cancellationToken).ConfigureAwait(false) != stamp.Sha256
+        return !stamp.SameFileTime(file.LastWriteUtc) && await FingerprintAsync(file.Path, cancellationToken).ConfigureAwait(false) != stamp.Fingerprint
             ? "the manifest's content changed since the last upload"
             : null;
     });
@@ -331,11 +330,8 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
         };
     }
 
-    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        return Sha256.Hex(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
-    }
+    private static Task<string> FingerprintAsync(string path, CancellationToken cancellationToken) =>
+        ManifestHash.OfFileAsync(path, ManifestHashKind.Xxh64, cancellationToken);
 
     private static string Display(string path)
     {

@@ -5,10 +5,11 @@ namespace Qarion.Build.Upload;
 
 /// <summary>
 /// What the last successful upload sent, kept under obj/ so an unchanged manifest is not sent again.
-/// It holds no secret: the manifest's hash and size, and where it went.
+/// It holds no secret: the manifest's hash (XXH64, see <see cref="Client.Manifests.ManifestHashKind.Xxh64"/>) and
+/// size, and where it went. A stamp from before the hash was XXH64 has none: it costs one upload.
 /// </summary>
 internal sealed record UploadStamp(
-    [property: JsonPropertyName("sha256")] string Sha256,
+    [property: JsonPropertyName("xxh64")] string? Fingerprint,
     [property: JsonPropertyName("bytes")] long Bytes,
     [property: JsonPropertyName("last_write_utc")] DateTime LastWriteUtc,
     [property: JsonPropertyName("api_url")] string ApiUrl,

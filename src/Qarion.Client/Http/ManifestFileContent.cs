@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net;
-using System.Security.Cryptography;
 using System.Threading.Channels;
 using Qarion.Client.Manifests;
 
@@ -22,24 +21,24 @@ internal sealed class ManifestFileContent : HttpContent
 
     private readonly ManifestFile _file;
     private readonly DbtManifestReader? _reader;
-    private readonly string? _expectedSha256;
-    private readonly bool _hashSent;
+    private readonly ManifestHashKind _sentHash;
+    private readonly string? _expectedHash;
     private volatile bool _readingFailed;
 
     /// <param name="file">The file and the size it had when the upload began.</param>
     /// <param name="reader">Checks the manifest while it is read (null: no check).</param>
-    /// <param name="expectedSha256">The hash of the bytes checked before: what is sent must be exactly those.</param>
-    /// <param name="hashSent">Hash the bytes sent (<see cref="Sha256"/>); implied by <paramref name="expectedSha256"/>.</param>
-    public ManifestFileContent(ManifestFile file, DbtManifestReader? reader, string? expectedSha256, bool hashSent = false)
+    /// <param name="sentHash">The hash to take of the bytes sent (<see cref="SentHash"/>), if any.</param>
+    /// <param name="expectedHash">That hash of the bytes checked before: what is sent must be exactly those.</param>
+    public ManifestFileContent(ManifestFile file, DbtManifestReader? reader, ManifestHashKind sentHash = ManifestHashKind.None, string? expectedHash = null)
     {
         _file = file;
         _reader = reader;
-        _expectedSha256 = expectedSha256;
-        _hashSent = hashSent || expectedSha256 is not null;
+        _sentHash = sentHash;
+        _expectedHash = expectedHash;
     }
 
-    /// <summary>The SHA-256 of the bytes sent, when asked for: exactly what the server received.</summary>
-    public string? Sha256 { get; private set; }
+    /// <summary>The hash of the bytes sent, when asked for: exactly what the server received.</summary>
+    public string? SentHash { get; private set; }
 
     /// <summary>What the reader found, once the whole file was read and checked.</summary>
     public DbtManifestInfo? Manifest { get; private set; }
@@ -62,7 +61,7 @@ internal sealed class ManifestFileContent : HttpContent
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Hashed on this (sending) thread, which mostly waits on the socket, while the other reads and checks.
-        using var hash = _hashSent ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+        using var hash = ManifestHash.Create(_sentHash);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var producing = Task.Run(() => ReadAndCheckAsync(free.Reader, toSend.Writer, stop.Token), CancellationToken.None);
         try
@@ -74,7 +73,7 @@ internal sealed class ManifestFileContent : HttpContent
                 {
                     if (held is { } previous)
                     {
-                        hash?.AppendData(previous.Buffer, 0, previous.Length);
+                        hash?.Append(previous.Buffer.AsSpan(0, previous.Length));
                         await stream.WriteAsync(previous.Buffer.AsMemory(0, previous.Length), stop.Token).ConfigureAwait(false);
                         free.Writer.TryWrite(previous.Buffer);
                     }
@@ -91,13 +90,13 @@ internal sealed class ManifestFileContent : HttpContent
             await producing.ConfigureAwait(false);
             if (held is { } last)
             {
-                hash?.AppendData(last.Buffer, 0, last.Length);
+                hash?.Append(last.Buffer.AsSpan(0, last.Length));
             }
 
-            Sha256 = hash is null ? null : Manifests.Sha256.Hex(hash);
-            if (_expectedSha256 is not null && Sha256 != _expectedSha256)
+            SentHash = hash?.Finish();
+            if (_expectedHash is not null && SentHash != _expectedHash)
             {
-                throw _file.Changed("its content differs from what was checked before the upload (same size, another SHA-256)");
+                throw _file.Changed($"its content differs from what was checked before the upload (same size, another {hash!.Name})");
             }
 
             if (held is { } final)

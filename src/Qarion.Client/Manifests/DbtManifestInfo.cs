@@ -36,6 +36,13 @@ public sealed record DbtManifestInfo
     /// <summary>Lower-case hex SHA-256 of the bytes, when the reader was asked to hash them.</summary>
     public string? Sha256 { get; init; }
 
+    /// <summary>Lower-case hex XXH64 of the bytes, when Qarion.Build asked for it (see <see cref="ManifestHashKind.Xxh64"/>).</summary>
+    internal string? Fingerprint { get; init; }
+
+    /// <summary>The same information with the hash of the kind set.</summary>
+    internal DbtManifestInfo WithHash(ManifestHashKind kind, string hash) =>
+        kind == ManifestHashKind.Sha256 ? this with { Sha256 = hash } : this with { Fingerprint = hash };
+
     /// <summary>True when the schema is newer than <see cref="NewestKnownSchemaVersion"/>.</summary>
     public bool IsNewerThanKnown => SchemaVersion > NewestKnownSchemaVersion;
 }

@@ -63,11 +63,15 @@ public sealed partial class DbtManifestReader
     }
 
     /// <summary>Reads a whole file. Throws <see cref="DbtManifestException"/> when it is not a usable manifest.</summary>
-    public static async Task<DbtManifestInfo> ReadFileAsync(string path, bool computeSha256 = false, CancellationToken cancellationToken = default)
+    public static Task<DbtManifestInfo> ReadFileAsync(string path, bool computeSha256 = false, CancellationToken cancellationToken = default) =>
+        ReadFileHashedAsync(path, computeSha256 ? ManifestHashKind.Sha256 : ManifestHashKind.None, cancellationToken);
+
+    /// <summary>Reads a whole file as <see cref="ReadFileAsync"/> does, taking the hash of the kind given.</summary>
+    internal static async Task<DbtManifestInfo> ReadFileHashedAsync(string path, ManifestHashKind hash, CancellationToken cancellationToken)
     {
         try
         {
-            return await ReadWholeFileAsync(path, computeSha256, precise: false, cancellationToken).ConfigureAwait(false);
+            return await ReadWholeFileAsync(path, hash, precise: false, cancellationToken).ConfigureAwait(false);
         }
         catch (DbtManifestException fast) when (fast.NeedsExplanation)
         {
@@ -83,23 +87,25 @@ public sealed partial class DbtManifestReader
     /// </summary>
     internal static async Task ExplainAsync(string path, DbtManifestException fast, CancellationToken cancellationToken)
     {
-        await ReadWholeFileAsync(path, computeSha256: false, precise: true, cancellationToken).ConfigureAwait(false);
+        await ReadWholeFileAsync(path, ManifestHashKind.None, precise: true, cancellationToken).ConfigureAwait(false);
         System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(fast).Throw();
     }
 
-    /// <summary>Reads a file through the reader, off the caller's thread; the hash, when asked for, on a second thread beside the check.</summary>
-    private static Task<DbtManifestInfo> ReadWholeFileAsync(string path, bool computeSha256, bool precise, CancellationToken cancellationToken) =>
-        Task.Run(() => ReadWholeFile(path, computeSha256, precise, cancellationToken), cancellationToken);
+    /// <summary>Reads a file through the reader, off the caller's thread; a SHA-256, when asked for, on a second thread beside the check.</summary>
+    private static Task<DbtManifestInfo> ReadWholeFileAsync(string path, ManifestHashKind hashKind, bool precise, CancellationToken cancellationToken) =>
+        Task.Run(() => ReadWholeFile(path, hashKind, precise, cancellationToken), cancellationToken);
 
     /// <summary>
     /// Reads with plain reads (a local file in the page cache reads faster than an asynchronous read is
-    /// scheduled) and checks each chunk, while <see cref="BackgroundSha256"/> hashes it when asked.
+    /// scheduled) and checks each chunk, while <see cref="BackgroundSha256"/> hashes it when asked. An
+    /// XXH64 is taken here, on the chunk just checked: it costs less than handing the chunk over.
     /// </summary>
-    private static DbtManifestInfo ReadWholeFile(string path, bool computeSha256, bool precise, CancellationToken cancellationToken)
+    private static DbtManifestInfo ReadWholeFile(string path, ManifestHashKind hashKind, bool precise, CancellationToken cancellationToken)
     {
         const int ChunkSize = 1024 * 1024;
         var reader = new DbtManifestReader(computeSha256: false, precise);
-        using var hash = computeSha256 ? new BackgroundSha256(slots: 3, ChunkSize) : null;
+        using var hash = hashKind == ManifestHashKind.Sha256 ? new BackgroundSha256(slots: 3, ChunkSize) : null;
+        using var inline = hashKind == ManifestHashKind.Xxh64 ? ManifestHash.Create(hashKind) : null;
         var own = hash is null ? ArrayPool<byte>.Shared.Rent(ChunkSize) : null;
         try
         {
@@ -116,10 +122,13 @@ public sealed partial class DbtManifestReader
 
                 hash?.Add(buffer, read);
                 reader.Append(buffer.AsSpan(0, read));
+                inline?.Append(buffer.AsSpan(0, read));
             }
 
             var info = reader.Complete();
-            return hash is null ? info : info with { Sha256 = hash.Finish() };
+            return hash is not null ? info with { Sha256 = hash.Finish() }
+                : inline is not null ? info.WithHash(inline.Kind, inline.Finish())
+                : info;
         }
         finally
         {

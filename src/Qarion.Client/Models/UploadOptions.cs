@@ -22,6 +22,21 @@ public sealed class DbtManifestUploadOptions
     /// <see cref="DbtManifestProblem.Changed"/>), so what the server receives is exactly what was checked.
     /// </summary>
     public string? ExpectedSha256 { get; set; }
+
+    /// <summary>Hash the bytes sent with XXH64 (Qarion.Build's stamp) instead of SHA-256.</summary>
+    internal bool ComputeFingerprint { get; set; }
+
+    /// <summary>The XXH64 of the bytes checked before: as <see cref="ExpectedSha256"/>, for a fraction of the CPU.</summary>
+    internal string? ExpectedFingerprint { get; set; }
+
+    /// <summary>The hash taken of the bytes sent, if any.</summary>
+    internal ManifestHashKind SentHash =>
+        ComputeFingerprint || ExpectedFingerprint is not null ? ManifestHashKind.Xxh64
+        : ComputeSha256 || ExpectedSha256 is not null ? ManifestHashKind.Sha256
+        : ManifestHashKind.None;
+
+    /// <summary>What the hash of the bytes sent must be, if anything.</summary>
+    internal string? ExpectedHash => SentHash == ManifestHashKind.Xxh64 ? ExpectedFingerprint : ExpectedSha256?.ToLowerInvariant();
 }
 
 /// <summary>The job the upload started, and what the check found in the file (null when it was off).</summary>
