@@ -1,16 +1,17 @@
 using System.Diagnostics;
 using System.Globalization;
 using Qarion.Client;
+using Qarion.Client.Manifests;
 using Qarion.Client.Manifests.Scanning;
 using Qarion.Tests.Shared;
 
 // generate PATH BYTES                        writes a valid manifest of about BYTES from a real node
 // scan FILE                                 times the manifest check alone (cold and warm), with and without SHA-256, and the scanner per classifier
 // scan-real FILE...                         the scanner over real (small) manifests in memory, repeated
-// precheck FILE                             times the check with SHA-256 that precedes the upload of a manifest up to 64 MB
+// precheck FILE                             times the check with XXH64 that precedes the upload of a manifest up to 64 MB
 // upload URL SPACE CONNECTOR_ID FILE [WARMUP] uploads FILE once, after WARMUP if given (key from QARION_API_KEY); prints seconds and peak RSS
 // first-http URL PATH                        the first request of a fresh process with a bare HttpClient: what any .NET client pays once
-// first-use URL SPACE FILE                   the task's steps in a fresh process, twice: check + SHA-256, client, connector lookup, upload
+// first-use URL SPACE FILE                   the task's steps in a fresh process, twice: check + XXH64, client, connector lookup, upload
 switch (args.FirstOrDefault())
 {
     case "generate":
@@ -33,17 +34,17 @@ switch (args.FirstOrDefault())
             }
         }
 
-        // SHA-256 alone (what the stamp records): the CPU it adds to a large upload, where it runs beside the check.
-        foreach (var pass in new[] { "cold", "warm" })
+        // The hashes alone: SHA-256 (the public API's) and XXH64 (what Qarion.Build's stamp records), each the
+        // first time in this process and again.
+        foreach (var hash in new[] { ManifestHashKind.Sha256, ManifestHashKind.Xxh64 })
         {
-            var watch = Stopwatch.StartNew();
-            await using (var stream = File.OpenRead(args[1]))
+            foreach (var pass in new[] { "cold", "warm" })
             {
-                await System.Security.Cryptography.SHA256.HashDataAsync(stream);
+                var watch = Stopwatch.StartNew();
+                await ManifestHash.OfFileAsync(args[1], hash, CancellationToken.None);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{{\"check\": \"{hash.ToString().ToLowerInvariant()} alone\", \"sha256\": false, \"pass\": \"{pass}\", \"seconds\": {watch.Elapsed.TotalSeconds:0.000}, \"mb_per_s\": {new FileInfo(args[1]).Length / 1048576.0 / watch.Elapsed.TotalSeconds:0}}}"));
             }
-
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"check\": \"sha256 alone\", \"sha256\": true, \"pass\": \"{pass}\", \"seconds\": {watch.Elapsed.TotalSeconds:0.000}, \"mb_per_s\": {new FileInfo(args[1]).Length / 1048576.0 / watch.Elapsed.TotalSeconds:0}}}"));
         }
 
         // The scanner alone over bytes in memory, with each way of classifying blocks (this machine's best first).
@@ -90,13 +91,13 @@ switch (args.FirstOrDefault())
         return 0;
     case "precheck":
     {
-        // What the task does before sending a manifest of up to 64 MB: the whole-file check and its SHA-256.
+        // What the task does before sending a manifest of up to 64 MB: the whole-file check and its XXH64.
         // The first pass of a fresh process (as in a build, JIT included), then the median of ten more.
         var times = new List<double>();
         for (var pass = 0; pass < 11; pass++)
         {
             var watch = Stopwatch.StartNew();
-            await Qarion.Client.Manifests.DbtManifestReader.ReadFileAsync(args[1], computeSha256: args.Length < 3 || args[2] != "nohash");
+            await DbtManifestReader.ReadFileHashedAsync(args[1], args.Length < 3 || args[2] != "nohash" ? ManifestHashKind.Xxh64 : ManifestHashKind.None, CancellationToken.None);
             times.Add(watch.Elapsed.TotalMilliseconds);
         }
 
@@ -115,8 +116,9 @@ switch (args.FirstOrDefault())
             }
 
             var clock = Stopwatch.StartNew();
+            // Checked: as Qarion.Build sends a large manifest, checked while sent and fingerprinted for its stamp.
             var check = Environment.GetEnvironmentVariable("QARION_BENCH_CHECK") == "true";
-            var result = await client.Connectors.UploadDbtManifestAsync(args[2], args[3], args[4], new DbtManifestUploadOptions { CheckManifest = check });
+            var result = await client.Connectors.UploadDbtManifestAsync(args[2], args[3], args[4], new DbtManifestUploadOptions { CheckManifest = check, ComputeFingerprint = check });
             clock.Stop();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{{\"seconds\": {clock.Elapsed.TotalSeconds:0.0000}, \"bytes\": {result.Bytes}, \"peak_rss_kb\": {PeakRssKb()}, \"job\": \"{result.Job.Id}\"}}"));
@@ -150,16 +152,16 @@ switch (args.FirstOrDefault())
                 return ms;
             }
 
-            var checkedFirst = await Qarion.Client.Manifests.DbtManifestReader.ReadFileAsync(args[3], computeSha256: true);
+            var checkedFirst = await DbtManifestReader.ReadFileHashedAsync(args[3], ManifestHashKind.Xxh64, CancellationToken.None);
             var check = Lap();
             using var client = new QarionClient(new QarionClientOptions { BaseUrl = new Uri(args[1]) });
             var create = Lap();
             var connectors = await client.Connectors.ListAsync(args[2]);
             var lookup = Lap();
-            await client.Connectors.UploadDbtManifestAsync(args[2], connectors[0].Id, args[3], new DbtManifestUploadOptions { ExpectedSha256 = checkedFirst.Sha256 });
+            await client.Connectors.UploadDbtManifestAsync(args[2], connectors[0].Id, args[3], new DbtManifestUploadOptions { ExpectedFingerprint = checkedFirst.Fingerprint });
             var upload = Lap();
             rounds.Add(string.Create(CultureInfo.InvariantCulture,
-                $"\"{(round == 0 ? "first" : "again")}\": {{\"check_and_sha256_ms\": {check:0.0}, \"client_ms\": {create:0.0}, \"lookup_ms\": {lookup:0.0}, \"upload_ms\": {upload:0.0}}}"));
+                $"\"{(round == 0 ? "first" : "again")}\": {{\"check_and_hash_ms\": {check:0.0}, \"client_ms\": {create:0.0}, \"lookup_ms\": {lookup:0.0}, \"upload_ms\": {upload:0.0}}}"));
         }
 
         Console.WriteLine($"{{\"bytes\": {new FileInfo(args[3]).Length}, {string.Join(", ", rounds)}}}");
