@@ -1,28 +1,28 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 
 namespace Qarion.Client.Manifests;
 
 /// <summary>
-/// A hash (<see cref="ManifestHash"/>) on a thread of its own, over chunks the caller reads into buffers it rents here: the caller
+/// SHA-256 on a thread of its own, over chunks the caller reads into buffers it rents here: the caller
 /// hands a chunk over and goes on checking it while it is hashed, so a check with its hash costs the
 /// slower of the two rather than their sum. A buffer comes back to the caller only once it is hashed,
 /// and the caller rents the next one only when done with the last, so no buffer is ever written while
 /// in use. One thread for the whole file: handing chunks to the thread pool one by one cost more than
 /// the hash itself.
 /// </summary>
-internal sealed class BackgroundHash : IDisposable
+internal sealed class BackgroundSha256 : IDisposable
 {
     private readonly BlockingCollection<byte[]> _free;
     private readonly BlockingCollection<(byte[] Buffer, int Length)> _toHash;
     private readonly byte[][] _buffers;
-    private readonly ManifestHash _hash;
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly Thread _thread;
     private Exception? _failure;
 
-    public BackgroundHash(ManifestHashKind kind, int slots, int chunkSize)
+    public BackgroundSha256(int slots, int chunkSize)
     {
-        _hash = ManifestHash.Create(kind) ?? throw new ArgumentOutOfRangeException(nameof(kind));
         _buffers = Enumerable.Range(0, slots).Select(_ => ArrayPool<byte>.Shared.Rent(chunkSize)).ToArray();
         _free = new BlockingCollection<byte[]>(slots);
         _toHash = new BlockingCollection<(byte[], int)>(slots);
@@ -31,7 +31,7 @@ internal sealed class BackgroundHash : IDisposable
             _free.Add(buffer);
         }
 
-        _thread = new Thread(Run) { IsBackground = true, Name = "Qarion manifest hash" };
+        _thread = new Thread(Run) { IsBackground = true, Name = "Qarion manifest SHA-256" };
         _thread.Start();
     }
 
@@ -51,7 +51,7 @@ internal sealed class BackgroundHash : IDisposable
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(_failure).Throw();
         }
 
-        return _hash.Finish();
+        return Sha256.Hex(_hash);
     }
 
     private void Run()
@@ -60,7 +60,7 @@ internal sealed class BackgroundHash : IDisposable
         {
             foreach (var (buffer, length) in _toHash.GetConsumingEnumerable())
             {
-                _hash.Append(buffer.AsSpan(0, length));
+                _hash.AppendData(buffer, 0, length);
                 _free.Add(buffer);
             }
         }
