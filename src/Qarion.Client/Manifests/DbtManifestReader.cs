@@ -91,21 +91,19 @@ public sealed partial class DbtManifestReader
         System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(fast).Throw();
     }
 
-    /// <summary>Reads a file through the reader, off the caller's thread; a SHA-256, when asked for, on a second thread beside the check.</summary>
+    /// <summary>Reads a file through the reader, off the caller's thread; the hash, when asked for, on a second thread beside the check.</summary>
     private static Task<DbtManifestInfo> ReadWholeFileAsync(string path, ManifestHashKind hashKind, bool precise, CancellationToken cancellationToken) =>
         Task.Run(() => ReadWholeFile(path, hashKind, precise, cancellationToken), cancellationToken);
 
     /// <summary>
     /// Reads with plain reads (a local file in the page cache reads faster than an asynchronous read is
-    /// scheduled) and checks each chunk, while <see cref="BackgroundSha256"/> hashes it when asked. An
-    /// XXH64 is taken here, on the chunk just checked: it costs less than handing the chunk over.
+    /// scheduled) and checks each chunk, while <see cref="BackgroundHash"/> hashes it when asked.
     /// </summary>
     private static DbtManifestInfo ReadWholeFile(string path, ManifestHashKind hashKind, bool precise, CancellationToken cancellationToken)
     {
         const int ChunkSize = 1024 * 1024;
         var reader = new DbtManifestReader(computeSha256: false, precise);
-        using var hash = hashKind == ManifestHashKind.Sha256 ? new BackgroundSha256(slots: 3, ChunkSize) : null;
-        using var inline = hashKind == ManifestHashKind.Xxh64 ? ManifestHash.Create(hashKind) : null;
+        using var hash = hashKind == ManifestHashKind.None ? null : new BackgroundHash(hashKind, slots: 3, ChunkSize);
         var own = hash is null ? ArrayPool<byte>.Shared.Rent(ChunkSize) : null;
         try
         {
@@ -122,13 +120,10 @@ public sealed partial class DbtManifestReader
 
                 hash?.Add(buffer, read);
                 reader.Append(buffer.AsSpan(0, read));
-                inline?.Append(buffer.AsSpan(0, read));
             }
 
             var info = reader.Complete();
-            return hash is not null ? info with { Sha256 = hash.Finish() }
-                : inline is not null ? info.WithHash(inline.Kind, inline.Finish())
-                : info;
+            return hash is null ? info : info.WithHash(hashKind, hash.Finish());
         }
         finally
         {

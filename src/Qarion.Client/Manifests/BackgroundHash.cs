@@ -1,37 +1,45 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 
 namespace Qarion.Client.Manifests;
 
 /// <summary>
-/// SHA-256 on a thread of its own, over chunks the caller reads into buffers it rents here: the caller
-/// hands a chunk over and goes on checking it while it is hashed, so a check with its hash costs the
+/// A hash (<see cref="ManifestHash"/>) on a thread of its own, over chunks the caller reads into
+/// buffers it rents here: the caller hands a chunk over and goes on checking it while it is hashed,
+/// so a check with its hash costs the
 /// slower of the two rather than their sum. A buffer comes back to the caller only once it is hashed,
 /// and the caller rents the next one only when done with the last, so no buffer is ever written while
 /// in use. One thread for the whole file: handing chunks to the thread pool one by one cost more than
 /// the hash itself.
 /// </summary>
-internal sealed class BackgroundSha256 : IDisposable
+internal sealed class BackgroundHash : IDisposable
 {
     private readonly BlockingCollection<byte[]> _free;
-    private readonly BlockingCollection<(byte[] Buffer, int Length)> _toHash;
+    // Chunks are objects, not tuples: the collection's code for reference types comes precompiled with the
+    // runtime, where a value type had some thirty of its methods compiled on first use (in a build, every time).
+    private readonly BlockingCollection<Chunk> _toHash;
     private readonly byte[][] _buffers;
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly ManifestHash _hash;
     private readonly Thread _thread;
     private Exception? _failure;
 
-    public BackgroundSha256(int slots, int chunkSize)
+    public BackgroundHash(ManifestHashKind kind, int slots, int chunkSize)
     {
-        _buffers = Enumerable.Range(0, slots).Select(_ => ArrayPool<byte>.Shared.Rent(chunkSize)).ToArray();
+        _hash = ManifestHash.Create(kind) ?? throw new ArgumentOutOfRangeException(nameof(kind));
+        _buffers = new byte[slots][];
+        for (var i = 0; i < slots; i++)
+        {
+            _buffers[i] = ArrayPool<byte>.Shared.Rent(chunkSize);
+        }
+
         _free = new BlockingCollection<byte[]>(slots);
-        _toHash = new BlockingCollection<(byte[], int)>(slots);
+        _toHash = new BlockingCollection<Chunk>(slots);
         foreach (var buffer in _buffers)
         {
             _free.Add(buffer);
         }
 
-        _thread = new Thread(Run) { IsBackground = true, Name = "Qarion manifest SHA-256" };
+        _thread = new Thread(Run) { IsBackground = true, Name = "Qarion manifest hash" };
         _thread.Start();
     }
 
@@ -39,7 +47,7 @@ internal sealed class BackgroundSha256 : IDisposable
     public byte[] Rent(CancellationToken cancellationToken) => _free.Take(cancellationToken);
 
     /// <summary>Hashes the chunk in order after the ones before it; the buffer comes back to <see cref="Rent"/> after.</summary>
-    public void Add(byte[] buffer, int length) => _toHash.Add((buffer, length));
+    public void Add(byte[] buffer, int length) => _toHash.Add(new Chunk(buffer, length));
 
     /// <summary>Waits for every chunk handed over and returns the hash in lower-case hex.</summary>
     public string Finish()
@@ -51,7 +59,7 @@ internal sealed class BackgroundSha256 : IDisposable
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(_failure).Throw();
         }
 
-        return Sha256.Hex(_hash);
+        return _hash.Finish();
     }
 
     private void Run()
@@ -60,7 +68,7 @@ internal sealed class BackgroundSha256 : IDisposable
         {
             foreach (var (buffer, length) in _toHash.GetConsumingEnumerable())
             {
-                _hash.AppendData(buffer, 0, length);
+                _hash.Append(buffer.AsSpan(0, length));
                 _free.Add(buffer);
             }
         }
@@ -84,4 +92,6 @@ internal sealed class BackgroundSha256 : IDisposable
         _free.Dispose();
         _toHash.Dispose();
     }
+
+    private sealed record Chunk(byte[] Buffer, int Length);
 }
