@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace Qarion.Client.Manifests;
 
-/// <summary>SHA-256 as the lower-case hex that stamps, results and the local server all use.</summary>
+/// <summary>SHA-256 as the lower-case hex that results and the local server use.</summary>
 internal static class Sha256
 {
     public static string Hex(IncrementalHash hash) => Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
