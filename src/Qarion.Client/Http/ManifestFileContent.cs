@@ -53,7 +53,7 @@ internal sealed class ManifestFileContent : HttpContent
     {
         var buffers = Enumerable.Range(0, Slots).Select(_ => ArrayPool<byte>.Shared.Rent(ChunkSize)).ToArray();
         var free = Channel.CreateBounded<byte[]>(Slots);
-        var toSend = Channel.CreateBounded<(byte[] Buffer, int Length)>(Slots);
+        var toSend = Channel.CreateBounded<Chunk>(Slots);
         foreach (var buffer in buffers)
         {
             free.Writer.TryWrite(buffer);
@@ -66,7 +66,7 @@ internal sealed class ManifestFileContent : HttpContent
         var producing = Task.Run(() => ReadAndCheckAsync(free.Reader, toSend.Writer, stop.Token), CancellationToken.None);
         try
         {
-            (byte[] Buffer, int Length)? held = null;
+            Chunk? held = null;
             try
             {
                 await foreach (var chunk in toSend.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
@@ -117,7 +117,7 @@ internal sealed class ManifestFileContent : HttpContent
         }
     }
 
-    private async Task ReadAndCheckAsync(ChannelReader<byte[]> free, ChannelWriter<(byte[] Buffer, int Length)> toSend, CancellationToken cancellationToken)
+    private async Task ReadAndCheckAsync(ChannelReader<byte[]> free, ChannelWriter<Chunk> toSend, CancellationToken cancellationToken)
     {
         try
         {
@@ -144,7 +144,7 @@ internal sealed class ManifestFileContent : HttpContent
                 }
 
                 _reader?.Append(buffer.AsSpan(0, read));
-                await toSend.WriteAsync((buffer, read), cancellationToken).ConfigureAwait(false);
+                await toSend.WriteAsync(new Chunk(buffer, read), cancellationToken).ConfigureAwait(false);
             }
 
             if (total != _file.Length)
@@ -182,4 +182,11 @@ internal sealed class ManifestFileContent : HttpContent
         length = _file.Length;
         return true;
     }
+
+    /// <summary>
+    /// A chunk read and checked, handed to the sending thread. An object, not a tuple: the channel's code
+    /// for reference types comes precompiled with the runtime, where a value type had some thirty of its
+    /// methods compiled on first use (in a build, every time).
+    /// </summary>
+    private sealed record Chunk(byte[] Buffer, int Length);
 }
