@@ -15,11 +15,18 @@ internal sealed class SecretScrubber
     public const string Mask = "***";
 
     private readonly string _key;
-    private readonly string[] _forms;
+    // Worked out on the first scrub, which only a failure needs: the encoders cost a successful build
+    // about 15 ms of first use for nothing.
+    private readonly Lazy<string[]> _forms;
 
     public SecretScrubber(string key)
     {
         _key = key;
+        _forms = new Lazy<string[]>(() => Forms(key));
+    }
+
+    private static string[] Forms(string key)
+    {
         var forms = new HashSet<string>(StringComparer.Ordinal) { key };
         if (key.Length > 0)
         {
@@ -33,7 +40,7 @@ internal sealed class SecretScrubber
         }
 
         // Longest first, so a form that contains another is replaced whole.
-        _forms = forms.Where(f => f.Length > 0).OrderByDescending(f => f.Length).ToArray();
+        return forms.Where(f => f.Length > 0).OrderByDescending(f => f.Length).ToArray();
     }
 
     /// <summary>The text with every known form of the key masked. JSON is also scrubbed value by value, whatever its escapes.</summary>
@@ -45,7 +52,7 @@ internal sealed class SecretScrubber
         }
 
         var result = ScrubJson(text) ?? text;
-        foreach (var form in _forms)
+        foreach (var form in _forms.Value)
         {
             result = result.Replace(form, Mask, StringComparison.OrdinalIgnoreCase);
         }
