@@ -26,16 +26,14 @@ public class ConnectorsClient
     public virtual async Task<IReadOnlyList<Connector>> ListAsync(string spaceSlug, CancellationToken cancellationToken = default)
     {
         using var response = await _transport.SendAsync(HttpMethod.Get, Space(spaceSlug) + "/connectors", null, RequestKind.Idempotent, cancellationToken).ConfigureAwait(false);
-        var (items, _) = await ReadListAsync(response, Json.ListConnector, cancellationToken).ConfigureAwait(false);
-        return items;
+        return (await ReadListAsync(response, Json.ListConnector, cancellationToken).ConfigureAwait(false)).Items;
     }
 
     /// <summary>The connector types the platform offers (<c>GET /connector-types</c>; not tied to a space).</summary>
     public virtual async Task<IReadOnlyList<ConnectorTypeInfo>> ListTypesAsync(CancellationToken cancellationToken = default)
     {
         using var response = await _transport.SendAsync(HttpMethod.Get, "connector-types", null, RequestKind.Idempotent, cancellationToken).ConfigureAwait(false);
-        var (items, _) = await ReadListAsync(response, Json.ListConnectorTypeInfo, cancellationToken).ConfigureAwait(false);
-        return items;
+        return (await ReadListAsync(response, Json.ListConnectorTypeInfo, cancellationToken).ConfigureAwait(false)).Items;
     }
 
     /// <summary>One connector of the space, by id. Throws <see cref="QarionNotFoundException"/> when there is none.</summary>
@@ -179,8 +177,8 @@ public class ConnectorsClient
     {
         var path = $"{Space(spaceSlug)}/sync-history?page={page}&size={size}";
         using var response = await _transport.SendAsync(HttpMethod.Get, path, null, RequestKind.Idempotent, cancellationToken).ConfigureAwait(false);
-        var (items, envelope) = await ReadListAsync(response, Json.ListSyncJob, cancellationToken).ConfigureAwait(false);
-        return new SyncHistoryPage(items, envelope.Total, envelope.Page ?? page, envelope.Size);
+        var list = await ReadListAsync(response, Json.ListSyncJob, cancellationToken).ConfigureAwait(false);
+        return new SyncHistoryPage(list.Items, list.Total, list.Page ?? page, list.Size);
     }
 
     /// <summary>
@@ -307,28 +305,34 @@ public class ConnectorsClient
     }
 
     /// <summary>A bare array, <c>{"items": [...]}</c> or a full page envelope: all are accepted (contract §6, §9.4).</summary>
-    private async Task<(List<T> Items, (int? Total, int? Page, int? Size) Envelope)> ReadListAsync<T>(
+    private async Task<ListAnswer<T>> ReadListAsync<T>(
         HttpResponseMessage response, JsonTypeInfo<List<T>> type, CancellationToken cancellationToken)
     {
         var bytes = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
         if (bytes is null)
         {
-            return ([], (null, null, null));
+            return new ListAnswer<T>([]);
         }
 
         var root = Deserialize(bytes, Json.JsonElement, response);
         if (root.ValueKind == JsonValueKind.Array)
         {
-            return (Entries(root, type), (null, null, null));
+            return new ListAnswer<T>(Entries(root, type));
         }
 
         if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array)
         {
-            return (Entries(items, type), (Int(root, "total"), Int(root, "page"), Int(root, "size")));
+            return new ListAnswer<T>(Entries(items, type), Int(root, "total"), Int(root, "page"), Int(root, "size"));
         }
 
         throw Unexpected(response, $"a JSON {root.ValueKind} where a list (an array or {{\"items\": [...]}}) was expected");
     }
+
+    /// <summary>
+    /// A list answer: its entries, and the envelope's counts when it came in one. A class, not a tuple: the
+    /// asynchronous plumbing for reference types comes precompiled, where a value type is compiled on first use.
+    /// </summary>
+    private sealed record ListAnswer<T>(List<T> Items, int? Total = null, int? Page = null, int? Size = null);
 
     /// <summary>The entries that are objects; anything else in a list (a number, a string) cannot be a model and is skipped.</summary>
     private static List<T> Entries<T>(JsonElement array, JsonTypeInfo<List<T>> type) =>
