@@ -118,12 +118,17 @@ public sealed class UploadTests
         var id = server.Seed("big");
         var path = Path.Combine(TestData.TempDirectory("cancel"), "manifest.json");
         ManifestGenerator.Write(path, 64L * 1024 * 1024);
-        // The server stalls before reading, so the client is mid-body when it is cancelled.
-        server.State.Faults.Add(new Fault { LatencyMs = 1500, PathContains = "dbt-manifest" });
+        // The server stalls before reading, so the client is mid-request when it is cancelled: cancelled
+        // once the server has the request (a fixed delay cancelled a loaded run before it was even sent).
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.State.Faults.Add(new Fault { LatencyMs = 1500, PathContains = "dbt-manifest", Reached = reached });
         using var client = server.Client();
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using var cancel = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, cancel.Token));
+        var upload = client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, cancel.Token);
+        await reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => upload);
 
         await server.WaitForARecordedRequestAsync();
 
