@@ -29,7 +29,7 @@ internal sealed class ManifestFileContent : HttpContent
     /// <param name="reader">Checks the manifest while it is read (null: no check).</param>
     /// <param name="sentHash">The hash to take of the bytes sent (<see cref="SentHash"/>), if any.</param>
     /// <param name="expectedHash">That hash of the bytes checked before: what is sent must be exactly those.</param>
-    public ManifestFileContent(ManifestFile file, DbtManifestReader? reader, ManifestHashKind sentHash = ManifestHashKind.None, string? expectedHash = null)
+    public ManifestFileContent(ManifestFile file, DbtManifestReader? reader, ManifestHashKind sentHash, string? expectedHash)
     {
         _file = file;
         _reader = reader;

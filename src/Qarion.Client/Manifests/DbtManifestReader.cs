@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -23,7 +22,7 @@ public sealed partial class DbtManifestReader
 
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
 
-    private readonly IncrementalHash? _hash;
+    private readonly ManifestHash? _hash;
     private readonly ManifestScanner? _scanner;
     private byte[] _head = new byte[4];
     private int _headLength;
@@ -54,7 +53,7 @@ public sealed partial class DbtManifestReader
     /// <param name="precise">Read every token with <see cref="Utf8JsonReader"/>: slower, and says exactly what is wrong and where.</param>
     internal DbtManifestReader(bool computeSha256, bool precise)
     {
-        _hash = computeSha256 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+        _hash = ManifestHash.Create(computeSha256 ? ManifestHashKind.Sha256 : ManifestHashKind.None);
         _scanner = precise ? null : new ManifestScanner { OnSchemaVersion = url => ThrowIfNotAManifestSchema(url) };
         if (precise)
         {
@@ -146,7 +145,7 @@ public sealed partial class DbtManifestReader
         }
 
         _bytes += chunk.Length;
-        _hash?.AppendData(chunk);
+        _hash?.Append(chunk);
         if (!_headDone)
         {
             // The first bytes say the encoding (a byte-order mark); they may arrive split across tiny chunks.
@@ -301,7 +300,7 @@ public sealed partial class DbtManifestReader
                 "The file is JSON but not a dbt manifest: it has no metadata.dbt_schema_version.");
         }
 
-        return facts.ToInfo(ThrowIfNotAManifestSchema(url), _bytes, _hash is null ? null : Manifests.Sha256.Hex(_hash));
+        return facts.ToInfo(ThrowIfNotAManifestSchema(url), _bytes, _hash?.Finish());
     }
 
     private int Parse(ReadOnlySpan<byte> data, bool isFinalBlock)
