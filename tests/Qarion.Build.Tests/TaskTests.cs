@@ -372,10 +372,8 @@ public sealed class TaskTests
     {
         await using var server = await ServerHarness.StartAsync();
         var id = server.Seed("jaffle_shop");
-        var dir = TestData.TempDirectory("incremental");
-        var manifest = Path.Combine(dir, "manifest.json");
+        var (manifest, stamp) = ManifestAndStamp("incremental");
         File.Copy(TestData.Manifest(Jaffle), manifest);
-        var stamp = Path.Combine(dir, "obj", "qarion", "upload.stamp");
         TaskRun Run(string force = "false") => new(server, manifest) { Task = { ConnectorId = id, StampFile = stamp, ForceUpload = force } };
 
         var first = Run();
@@ -410,16 +408,14 @@ public sealed class TaskTests
         // 1 MB is checked and fingerprinted before sending; 70 MB, over the limit, while it is sent.
         await using var server = await ServerHarness.StartAsync();
         var id = server.Seed("jaffle_shop");
-        var dir = TestData.TempDirectory("fingerprint");
-        var manifest = Path.Combine(dir, "manifest.json");
+        var (manifest, stamp) = ManifestAndStamp("fingerprint");
         ManifestGenerator.Write(manifest, (long)megabytes << 20);
-        var stamp = Path.Combine(dir, "obj", "qarion", "upload.stamp");
 
         Assert.True(new TaskRun(server, manifest) { Task = { ConnectorId = id, StampFile = stamp } }.Execute());
 
         Assert.Equal(TestData.Sha256(manifest), Assert.Single(server.State.Uploads).Sha256);
         using var recorded = JsonDocument.Parse(File.ReadAllBytes(stamp));
-        Assert.Equal(Convert.ToHexStringLower(System.IO.Hashing.XxHash64.Hash(File.ReadAllBytes(manifest))), recorded.RootElement.GetProperty("xxh64").GetString());
+        Assert.Equal(TestData.Xxh64(manifest), recorded.RootElement.GetProperty("xxh64").GetString());
     }
 
     [Fact]
@@ -427,10 +423,8 @@ public sealed class TaskTests
     {
         await using var server = await ServerHarness.StartAsync();
         var id = server.Seed("jaffle_shop");
-        var dir = TestData.TempDirectory("oldstamp");
-        var manifest = Path.Combine(dir, "manifest.json");
+        var (manifest, stamp) = ManifestAndStamp("oldstamp");
         File.Copy(TestData.Manifest(Jaffle), manifest);
-        var stamp = Path.Combine(dir, "obj", "qarion", "upload.stamp");
         TaskRun Run() => new(server, manifest) { Task = { ConnectorId = id, StampFile = stamp } };
         Assert.True(Run().Execute());
         // As the previous version wrote it: a SHA-256 where the XXH64 is now.
@@ -486,5 +480,12 @@ public sealed class TaskTests
         Assert.False(await execute);
         Assert.Contains(run.Engine.HighMessages, m => m.Contains("cancelled"));
         Assert.Empty(server.State.Uploads);
+    }
+
+    /// <summary>Where a test's manifest goes and where its stamp will be, in a fresh scratch folder.</summary>
+    private static (string Manifest, string Stamp) ManifestAndStamp(string scratch)
+    {
+        var dir = TestData.TempDirectory(scratch);
+        return (Path.Combine(dir, "manifest.json"), Path.Combine(dir, "obj", "qarion", "upload.stamp"));
     }
 }

@@ -38,6 +38,9 @@ public static class TestData
     public static string Sha256(string path) =>
         Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
 
+    /// <summary>The file's XXH64 as the reference implementation gives it, in the stamp's lower-case hex.</summary>
+    public static string Xxh64(string path) => Convert.ToHexStringLower(System.IO.Hashing.XxHash64.Hash(File.ReadAllBytes(path)));
+
     /// <summary>The scratch folders of the test running in this flow, removed when it ends.</summary>
     private static readonly AsyncLocal<List<string>?> TestScratch = new();
 
