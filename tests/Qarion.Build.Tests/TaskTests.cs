@@ -468,11 +468,13 @@ public sealed class TaskTests
     {
         await using var server = await ServerHarness.StartAsync();
         var id = server.Seed("jaffle_shop");
-        server.State.Faults.Add(new Fault { LatencyMs = 20_000 });
+        // Cancelled once the server holds the upload, not after a fixed time a loaded host may spend before sending it.
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.State.Faults.Add(new Fault { LatencyMs = 20_000, Reached = reached });
         var run = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorId = id } };
 
         var execute = Task.Run(run.Execute);
-        await Task.Delay(300);
+        await reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
         run.Task.Cancel();
         var finished = await Task.WhenAny(execute, Task.Delay(TimeSpan.FromSeconds(15)));
 
