@@ -278,17 +278,10 @@ public class ConnectorsClient
         return null;
     }
 
-    private static string Space(string spaceSlug)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(spaceSlug);
-        return "catalog/spaces/" + Uri.EscapeDataString(spaceSlug.Trim());
-    }
+    private static string Space(string spaceSlug) => "catalog/spaces/" + PathSegment.Escape(spaceSlug, nameof(spaceSlug));
 
-    private static string One(string spaceSlug, string connectorId)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectorId);
-        return Space(spaceSlug) + "/connectors/" + Uri.EscapeDataString(connectorId.Trim());
-    }
+    private static string One(string spaceSlug, string connectorId) =>
+        Space(spaceSlug) + "/connectors/" + PathSegment.Escape(connectorId, nameof(connectorId));
 
     private static ByteArrayContent JsonBody(byte[] body)
     {

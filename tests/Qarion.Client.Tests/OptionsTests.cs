@@ -92,4 +92,33 @@ public sealed class OptionsTests
         Assert.Contains("Qarion.Client/", request.UserAgent);
         Assert.Contains("Qarion.Build/9.9", request.UserAgent);
     }
+
+    [Theory]
+    [InlineData("https://deploy:hunter2@api.example.com/", "user name or password")]
+    [InlineData("https://api.example.com/api?tenant=x", "query")]
+    [InlineData("https://api.example.com/api#top", "fragment")]
+    public void A_base_url_with_a_password_a_query_or_a_fragment_is_refused_without_showing_the_password(string url, string what)
+    {
+        var error = Assert.Throws<QarionConfigurationException>(() => new QarionClient(new QarionClientOptions { ApiKey = "k", BaseUrl = new Uri(url) }));
+
+        Assert.Contains(what, error.Message);
+        Assert.DoesNotContain("hunter2", error.Message);
+    }
+
+    [Theory]
+    [InlineData(".", "c")]
+    [InlineData("..", "c")]
+    [InlineData("%2E%2E", "c")]
+    [InlineData("s", "..")]
+    [InlineData("s", "%2e")]
+    public async Task A_space_or_connector_id_that_is_a_dot_segment_is_refused_before_any_request(string space, string id)
+    {
+        await using var server = await ServerHarness.StartAsync();
+        using var client = server.Client();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => client.Connectors.GetAsync(space, id));
+        await Assert.ThrowsAsync<ArgumentException>(() => client.Connectors.DeleteAsync(space, id));
+
+        Assert.Empty(server.Requests);
+    }
 }

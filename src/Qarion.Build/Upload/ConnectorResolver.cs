@@ -32,6 +32,13 @@ internal static class ConnectorResolver
                     $"(its \"id\" field is {Raw(matches[0], "id")}), so there is nowhere to upload. Set QarionConnectorId to the connector's id as Qarion's UI shows it.");
             }
 
+            if (Qarion.Client.Http.PathSegment.IsDotSegment(matches[0].Id))
+            {
+                throw UploadFailure.Service(Codes.AnswerLacksField,
+                    $"The connector named '{matches[0].Name}' in space '{settings.Space}' came with the id '{matches[0].Id}' in GET /catalog/spaces/{settings.Space}/connectors, " +
+                    "which cannot be put in a request path (it would address another resource), so nothing was sent to it. Set QarionConnectorId to the connector's id as Qarion's UI shows it.");
+            }
+
             return (matches[0].Id, matches[0].Name);
         }
 

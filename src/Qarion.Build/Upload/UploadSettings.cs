@@ -1,5 +1,6 @@
 using System.Globalization;
 using Qarion.Build.Diagnostics;
+using Qarion.Client.Http;
 
 namespace Qarion.Build.Upload;
 
@@ -31,6 +32,15 @@ internal sealed record UploadSettings
                 "QarionSpace is not set: set it to the slug of the Qarion space to upload to, e.g. <QarionSpace>marketing-analytics</QarionSpace>.");
         }
 
+        if (PathSegment.IsDotSegment(task.Space))
+        {
+            throw UploadFailure.Config(Codes.SpaceMissing,
+                $"QarionSpace is '{task.Space.Trim()}', which is no space slug: as a segment of a request path it would address another resource. " +
+                "Set it to the slug of the Qarion space, e.g. <QarionSpace>marketing-analytics</QarionSpace>.");
+        }
+
+        var manifestPath = FullPath(task.ManifestPath);
+
         var id = Blank(task.ConnectorId);
         var name = Blank(task.ConnectorName);
         if ((id is null) == (name is null))
@@ -49,10 +59,15 @@ internal sealed record UploadSettings
         var url = Blank(task.ApiUrl) ?? Qarion.Client.QarionClientOptions.DefaultBaseUrl;
         if (!Uri.TryCreate(url, UriKind.Absolute, out var apiUrl) || (apiUrl.Scheme != Uri.UriSchemeHttps && apiUrl.Scheme != Uri.UriSchemeHttp))
         {
-            throw UploadFailure.Config(Codes.BadApiUrl, $"QarionApiUrl is '{url}', which is not an http(s) URL such as https://api.qarion.com.");
+            throw UploadFailure.Config(Codes.BadApiUrl, $"QarionApiUrl is '{WithoutUserInfo(url)}', which is not an http(s) URL such as https://api.qarion.com.");
         }
 
-        if (apiUrl.Scheme == Uri.UriSchemeHttp && !Qarion.Client.Http.QarionSettings.IsLoopback(apiUrl))
+        if (QarionSettings.BaseUrlProblem(apiUrl) is { } problem)
+        {
+            throw UploadFailure.Config(Codes.BadApiUrl, $"QarionApiUrl {problem}.");
+        }
+
+        if (apiUrl.Scheme == Uri.UriSchemeHttp && !QarionSettings.IsLoopback(apiUrl))
         {
             throw UploadFailure.Config(Codes.BadApiUrl,
                 $"QarionApiUrl is '{url}': plain http:// to a host other than this machine would send the API key in clear text. " +
@@ -61,14 +76,14 @@ internal sealed record UploadSettings
 
         return new UploadSettings
         {
-            ManifestPath = Path.GetFullPath(task.ManifestPath),
+            ManifestPath = manifestPath,
             Space = task.Space.Trim(),
             ConnectorId = id,
             ConnectorName = name,
             ApiUrl = apiUrl,
             ApiKeyEnvironmentVariable = Blank(task.ApiKeyEnvironmentVariable) ?? "QARION_API_KEY",
             RequestTimeout = Seconds("QarionTimeoutSeconds", task.TimeoutSeconds, 100),
-            MaxRetries = (int)Number("QarionMaxRetries", task.MaxRetries, 3, 0, 20),
+            MaxRetries = Count("QarionMaxRetries", task.MaxRetries, 3, 0, 20),
             WaitForSync = Flag(task.WaitForSync),
             SyncTimeout = Seconds("QarionSyncTimeoutSeconds", task.SyncTimeoutSeconds, 600),
             SyncPollInterval = Seconds("QarionSyncPollSeconds", task.SyncPollSeconds, 2),
@@ -83,6 +98,31 @@ internal sealed record UploadSettings
     /// <summary>An MSBuild boolean as a property gives it: "true" in any case, else false.</summary>
     internal static bool Flag(string? value) => string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The manifest's full path; a path the system cannot take (a NUL character) is QRN1006 naming the property.</summary>
+    private static string FullPath(string path)
+    {
+        if (path.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new UploadFailure(Codes.ManifestUnreadable,
+                $"QarionManifestPath ('{path.Replace("\0", "\\0", StringComparison.Ordinal)}') holds a NUL character, which no file name can: set it to the path of dbt's manifest.json.",
+                isServiceFailure: false);
+        }
+
+        try
+        {
+            return Path.GetFullPath(path);
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new UploadFailure(Codes.ManifestUnreadable,
+                $"QarionManifestPath ('{path}') is not a usable path: {ex.Message} Set it to the path of dbt's manifest.json.", isServiceFailure: false);
+        }
+    }
+
+    /// <summary>A URL's text as a message may show it: never a password written before an '@'.</summary>
+    private static string WithoutUserInfo(string url) =>
+        System.Text.RegularExpressions.Regex.Replace(url, "//[^/@]*@", "//***@", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     private static TimeSpan Seconds(string property, string? value, double fallback) =>
         TimeSpan.FromSeconds(Number(property, value, fallback, 0.001, 86_400));
 
@@ -93,9 +133,26 @@ internal sealed record UploadSettings
             return fallback;
         }
 
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || number < min || number > max)
+        // NaN and infinities parse as numbers and compare false with everything: refused by name.
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || !double.IsFinite(number) || number < min || number > max)
         {
             throw UploadFailure.Config(Codes.BadNumber, $"{property} is '{text}'; it must be a number from {min} to {max}.");
+        }
+
+        return number;
+    }
+
+    /// <summary>A whole number: 2.9 retries is a mistake to report, not a 2 to guess.</summary>
+    private static int Count(string property, string? value, int fallback, int min, int max)
+    {
+        if (Blank(value) is not { } text)
+        {
+            return fallback;
+        }
+
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) || number < min || number > max)
+        {
+            throw UploadFailure.Config(Codes.BadNumber, $"{property} is '{text}'; it must be a whole number from {min} to {max}.");
         }
 
         return number;

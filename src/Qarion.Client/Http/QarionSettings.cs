@@ -64,8 +64,38 @@ internal sealed record QarionSettings(Uri BaseUrl, string ApiKey, QarionClientOp
                 $"{QarionClientOptions.BaseUrlEnvironmentVariable} is '{text}', which is not an absolute URL such as {QarionClientOptions.DefaultBaseUrl}.");
     }
 
+    /// <summary>
+    /// Why the URL cannot be a base URL, or null. Requests are made below its path, so a query or a
+    /// fragment could not stay on them; a user name or password in it would travel beside the key and be
+    /// shown wherever the URL is. The URL in the text has no user information.
+    /// </summary>
+    public static string? BaseUrlProblem(Uri url)
+    {
+        if (url.UserInfo.Length > 0)
+        {
+            return $"holds a user name or password ({Display(url)}); the API key is the only credential sent: remove it from the URL";
+        }
+
+        if (url.Query.Length > 0 || url.Fragment.Length > 0)
+        {
+            return $"has a {(url.Query.Length > 0 ? "query" : "fragment")} ({Display(url)}); requests are made below the URL's path and cannot keep it: " +
+                   "remove it (a path prefix such as https://host/qarion/ is kept)";
+        }
+
+        return null;
+    }
+
+    /// <summary>The URL as messages show it: never its user information.</summary>
+    public static string Display(Uri url) =>
+        url.UserInfo.Length > 0 ? url.AbsoluteUri.Replace(url.UserInfo + "@", "***@", StringComparison.Ordinal) : url.AbsoluteUri;
+
     private static void CheckScheme(Uri url, bool allowInsecureHttp)
     {
+        if (BaseUrlProblem(url) is { } problem)
+        {
+            throw new QarionConfigurationException($"The base URL {problem}.");
+        }
+
         if (url.Scheme == Uri.UriSchemeHttps)
         {
             return;
