@@ -2,6 +2,7 @@ using Microsoft.Build.Framework;
 using Qarion.Build.Diagnostics;
 using Qarion.Build.Reporting;
 using Qarion.Build.Upload;
+using Qarion.Client.Http;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
 
 namespace Qarion.Build;
@@ -99,11 +100,12 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
             if (failure.Cause is { } cause)
             {
                 // The whole chain, for whoever reads a detailed log or a binlog; the error line says what to do.
-                Log.LogMessage(MessageImportance.Low, "Qarion: the failure in full: " + Scrub(cause.ToString()));
+                Log.LogMessage(MessageImportance.Low, "Qarion: the failure in full: " + ServerText.NeutralizeLines(Scrub(cause.ToString())));
             }
 
             var asWarning = allowFailure && failure.IsServiceFailure;
-            var message = asWarning ? failure.Message + " (QarionAllowFailure=true: the build goes on.)" : failure.Message;
+            // The message may quote a server: one line, no CI command in it.
+            var message = ServerText.Neutralize(asWarning ? failure.Message + " (QarionAllowFailure=true: the build goes on.)" : failure.Message);
             var file = failure.File ?? ProjectFile ?? BuildEngine?.ProjectFileOfTaskNode ?? "";
             var line = (int)Math.Min(failure.Line, int.MaxValue);
             var column = (int)Math.Min(failure.Column, int.MaxValue);
@@ -187,10 +189,11 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
 
         public void Debug(string message) => log.LogMessage(MessageImportance.Low, Named(message));
 
-        private string Named(string message) =>
-            message.StartsWith("Qarion: ", StringComparison.Ordinal) ? $"Qarion: {project}: {message["Qarion: ".Length..]}" : message;
+        /// <summary>Lines may quote a server (a connector's name, a sync job's error): one line each, no CI command in it.</summary>
+        private string Named(string message) => ServerText.Neutralize(
+            message.StartsWith("Qarion: ", StringComparison.Ordinal) ? $"Qarion: {project}: {message["Qarion: ".Length..]}" : message);
 
         public void Warning(string code, string message, string? file = null) =>
-            log.LogWarning(null, code, null, Codes.HelpLink(code), file ?? "", 0, 0, 0, 0, message);
+            log.LogWarning(null, code, null, Codes.HelpLink(code), file ?? "", 0, 0, 0, 0, ServerText.Neutralize(message));
     }
 }

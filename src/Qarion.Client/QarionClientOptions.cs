@@ -33,7 +33,10 @@ public sealed class QarionClientOptions
     /// <summary>How many times a transient failure is retried after the first attempt. Default 3.</summary>
     public int MaxRetries { get; set; } = 3;
 
-    /// <summary>How long one call may take across all its attempts and waits. Default 5 minutes.</summary>
+    /// <summary>
+    /// How long one call may take across all its attempts and waits: the call's deadline. A 429 is waited
+    /// out within it (it does not count against <see cref="MaxRetries"/>). Default 5 minutes.
+    /// </summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The first backoff step when the server gives no <c>Retry-After</c>; doubled per attempt, with jitter.</summary>
@@ -41,6 +44,13 @@ public sealed class QarionClientOptions
 
     /// <summary>The longest single wait between attempts. Default 60 seconds.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// When set, every client with the same base URL and key, in any process, shares what it learns of the
+    /// key's rate limit through a small file in this folder (numbers only, named by a hash), and they pace
+    /// themselves together instead of drawing 429s. Default null: each client paces itself alone.
+    /// </summary>
+    public string? SharedRateLimitDirectory { get; set; }
 
     /// <summary>A handler to send requests through (a proxy setup, or a test double). The client does not dispose it.</summary>
     public HttpMessageHandler? HttpMessageHandler { get; set; }

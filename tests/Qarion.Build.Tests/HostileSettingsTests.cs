@@ -94,6 +94,7 @@ public sealed class HostileSettingsTests
         var error = Assert.Single(run.Engine.Errors);
         Assert.Equal("QRN1104", error.Code);
         Assert.Contains("query", error.Message);
+        Assert.DoesNotContain("tenant=x", run.Engine.AllText);
         Assert.Empty(server.Requests);
     }
 

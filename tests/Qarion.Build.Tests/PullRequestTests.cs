@@ -173,15 +173,17 @@ public sealed class PullRequestTests
         checkedOnly.Properties["QarionApiUrl"] = server.Server.Url + "?sig=s3cr3t-signature";
 
         await broken.BuildAsync(Env(null, ("GITHUB_ACTIONS", "true"), ("GITHUB_STEP_SUMMARY", summary)));
-        await checkedOnly.BuildAsync(Env(null, ("GITHUB_ACTIONS", "true"), ("GITHUB_EVENT_NAME", "pull_request"), ("GITHUB_STEP_SUMMARY", summary)));
+        var refused = await checkedOnly.BuildAsync(Env(null, ("GITHUB_ACTIONS", "true"), ("GITHUB_EVENT_NAME", "pull_request"), ("GITHUB_STEP_SUMMARY", summary)));
 
         var text = File.ReadAllText(summary);
         var rows = text.Split('\n').Where(l => l.StartsWith("| dbt |", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, rows.Count);
         Assert.Single(text.Split('\n'), l => l == "| Project | Manifest | Space and connector | Result |");
         Assert.Contains("failed QRN1003", rows[0]);
-        Assert.Contains("checked only: a pull-request build (GitHub Actions, event pull_request) checks only", rows[1]);
+        // A query cannot stay on the requests made below the URL: refused, and its value shown nowhere.
+        Assert.Contains("failed QRN1104", rows[1]);
         Assert.DoesNotContain("s3cr3t", text);
+        Assert.DoesNotContain("s3cr3t", refused.Output);
     }
 
     [Fact]

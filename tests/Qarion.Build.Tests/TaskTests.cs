@@ -292,7 +292,7 @@ public sealed class TaskTests
 
         Assert.True(run.Execute());
 
-        Assert.Equal([TimeSpan.FromSeconds(3)], run.Delays);
+        Assert.InRange(Assert.Single(run.Delays).TotalSeconds, 3, 3.5);
         Assert.Equal([429, 202], server.Requests.Select(r => r.Status));
     }
 
@@ -302,17 +302,21 @@ public sealed class TaskTests
         await using var server = await ServerHarness.StartAsync(o => o.MaxUploadBytes = 500_000);
         var id = server.Seed("jaffle_shop");
 
-        server.State.Faults.Add(new Fault { Status = 429, RetryAfter = "1", Count = 10 });
-        var limited = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorId = id, MaxRetries = "2" } };
+        // 429s are waited out until the call's deadline (2 s × (2 + 1)), more of them than QarionMaxRetries.
+        server.State.Faults.Add(new Fault { Status = 429, RetryAfter = "1", Count = 1000 });
+        var limited = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorId = id, MaxRetries = "2", TimeoutSeconds = "2" } };
         Assert.False(limited.Execute());
         Assert.Equal("QRN2006", limited.ErrorCode);
+        Assert.InRange(server.Requests.Count(r => r.Status == 429), 4, 6);
         server.State.Faults.Clear();
 
-        server.State.Faults.Add(new Fault { LatencyMs = 3000 });
-        var slow = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorName = "jaffle_shop", TimeoutSeconds = "0.2", MaxRetries = "0" } };
+        // Another server: this key's budget on the first is known spent for a moment (the 429s just now), which every client of it shares.
+        await using var other = await ServerHarness.StartAsync();
+        other.Seed("jaffle_shop");
+        other.State.Faults.Add(new Fault { LatencyMs = 3000 });
+        var slow = new TaskRun(other, TestData.Manifest(Jaffle)) { Task = { ConnectorName = "jaffle_shop", TimeoutSeconds = "0.2", MaxRetries = "0" } };
         Assert.False(slow.Execute());
         Assert.Equal("QRN2008", slow.ErrorCode);
-        server.State.Faults.Clear();
 
         var big = new TaskRun(server, TestData.Manifest(Jaffle)) { Task = { ConnectorId = id } };
         Assert.False(big.Execute());

@@ -182,18 +182,22 @@ public sealed class ErrorTests
     }
 
     [Fact]
-    public async Task Rate_limit_exhaustion_carries_the_last_retry_after()
+    public async Task A_429_is_waited_out_until_the_deadline_not_counted_as_a_retry_and_then_carries_the_last_retry_after()
     {
-        await using var server = await ServerHarness.StartAsync(o => o.RateLimit = 1);
-        using var client = server.Client(o => o.MaxRetries = 2);
-        await client.Connectors.ListAsync(ServerHarness.Space);
+        await using var server = await ServerHarness.StartAsync();
+        server.State.Faults.Add(new Fault { Status = 429, RetryAfter = "30", Count = 1000 });
+        using var client = server.Client(o => { o.MaxRetries = 1; o.TotalTimeout = TimeSpan.FromMinutes(4); });
 
         var error = await Assert.ThrowsAsync<QarionRateLimitException>(() => client.Connectors.ListAsync(ServerHarness.Space));
 
-        Assert.InRange(error.RetryAfter!.Value.TotalSeconds, 1, 60);
-        Assert.Contains("after 3 attempt(s)", error.Message);
-        Assert.Equal(3, server.Requests.Count(r => r.Status == 429));
-        Assert.Equal(2, server.Delays.Count);
-        Assert.All(server.Delays, d => Assert.InRange(d.TotalSeconds, 1, 60));
+        Assert.Equal(TimeSpan.FromSeconds(30), error.RetryAfter);
+        // More refusals than MaxRetries allows failures: each 429 was waited out while the deadline allowed (30 s and jitter each, 240 s in all).
+        var refusals = server.Requests.Count(r => r.Status == 429);
+        Assert.InRange(refusals, 6, 8);
+        Assert.Equal(refusals - 1, server.Delays.Count);
+        Assert.All(server.Delays, d => Assert.InRange(d.TotalSeconds, 30, 33.2));
+        Assert.Contains($"after {refusals} attempt(s)", error.Message);
+        Assert.Contains("past this call's deadline", error.Message);
+        Assert.EndsWith("raise TotalTimeout.", error.Message);
     }
 }

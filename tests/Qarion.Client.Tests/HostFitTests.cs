@@ -75,7 +75,8 @@ public sealed class HostFitTests
         var error = await Assert.ThrowsAsync<QarionTimeoutException>(() => client.Connectors.ListAsync(ServerHarness.Space).WaitAsync(TimeSpan.FromMinutes(2)));
         held.SetResult();
 
-        Assert.Contains("within the call's time budget of 1 s (TotalTimeout", error.Message);
+        Assert.Contains("within the call's deadline of 1 s (attempt 1). Raise TotalTimeout", error.Message);
+        Assert.Equal($"Raise TotalTimeout, or check that {server.Server.Url} is reachable.", error.Advice);
     }
 
     [Fact]

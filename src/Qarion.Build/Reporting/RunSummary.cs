@@ -31,7 +31,7 @@ internal static partial class RunSummary
 
     private static string Cell(string text)
     {
-        var clean = QueryString().Replace(text, "$1").ReplaceLineEndings(" ").Replace("|", "\\|", StringComparison.Ordinal).Trim();
+        var clean = Qarion.Client.Http.ServerText.Neutralize(QueryString().Replace(text, "$1")).Replace("|", "\\|", StringComparison.Ordinal).Trim();
         return clean.Length > 400 ? clean[..400] + "…" : clean;
     }
 

@@ -246,6 +246,9 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
             BaseUrl = settings.ApiUrl,
             RequestTimeout = settings.RequestTimeout,
             MaxRetries = settings.MaxRetries,
+            TotalTimeout = settings.CallDeadline,
+            // The projects of one build (and of other builds on this machine) share the key's budget.
+            SharedRateLimitDirectory = Path.Combine(Path.GetTempPath(), "qarion-build"),
             UserAgent = "Qarion.Build/" + typeof(ManifestUploader).Assembly.GetName().Version?.ToString(3),
             OnRetry = retry => log.Detail(FormattableString.Invariant(
                 $"Qarion: {retry.Method} {retry.Path} attempt {retry.Attempt} failed ({retry.Reason}); trying again in {retry.Delay.TotalSeconds:0.#} s{(retry.FromRetryAfter ? ", as the server's Retry-After asks" : "")}.")),

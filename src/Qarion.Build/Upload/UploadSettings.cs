@@ -21,6 +21,16 @@ internal sealed record UploadSettings
     public bool ForceUpload { get; init; }
     public string? StampFile { get; init; }
 
+    /// <summary>
+    /// One API call's deadline, its retries and rate-limit waits included: every attempt may take all of
+    /// QarionTimeoutSeconds, so (QarionMaxRetries + 1) times that. The sync wait has its own, QarionSyncTimeoutSeconds.
+    /// </summary>
+    public TimeSpan CallDeadline => RequestTimeout * (MaxRetries + 1);
+
+    /// <summary>How the deadline is made, for messages that advise raising it.</summary>
+    public string DeadlineAdvice => string.Create(CultureInfo.InvariantCulture,
+        $"each call's deadline is QarionTimeoutSeconds × (QarionMaxRetries + 1) = {RequestTimeout.TotalSeconds:0.#} s × {MaxRetries + 1} = {CallDeadline.TotalSeconds:0.#} s");
+
     /// <summary>What the connector is called in messages and the stamp: its id, or its name.</summary>
     public string ConnectorKey => ConnectorId ?? "name:" + ConnectorName;
 

@@ -43,6 +43,17 @@ public class QarionException : Exception
 
     /// <summary>The rate-limit headers of the failed call's answer, when it had them.</summary>
     public QarionRateLimit? RateLimit { get; internal set; }
+
+    /// <summary>
+    /// The end of <see cref="Exception.Message"/> that says what to change in this client's own terms
+    /// (its options), or null. A host with settings of its own shows <see cref="WithoutAdvice"/> and its own advice.
+    /// </summary>
+    public string? Advice { get; internal set; }
+
+    /// <summary>The message without <see cref="Advice"/>: what went wrong, and where.</summary>
+    public string WithoutAdvice => Advice is { Length: > 0 } advice && Message.EndsWith(advice, StringComparison.Ordinal)
+        ? Message[..^advice.Length].TrimEnd()
+        : Message;
 }
 
 /// <summary>What the transport knew about a failed call, handed to exception constructors.</summary>

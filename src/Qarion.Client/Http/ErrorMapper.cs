@@ -33,9 +33,9 @@ internal static partial class ErrorMapper
         var status = response.StatusCode;
         var context = new QarionErrorContext(status, detail, body.Length > KeptBodyChars ? body[..KeptBodyChars] : body, method, path);
         // Everything the server sent (the reason phrase too) is scrubbed once more after decoding.
-        var said = scrubber.Scrub(Summarize(detail, body, response));
+        var said = ServerText.Neutralize(scrubber.Scrub(Summarize(detail, body, response)));
         // The server's words end with a full stop, so our advice after them reads as a sentence of its own.
-        var head = $"{method} {path} failed with {(int)status} {scrubber.Scrub(response.ReasonPhrase ?? status.ToString())}: {Sentence(said)}";
+        var head = $"{method} {path} failed with {(int)status} {ServerText.Neutralize(scrubber.Scrub(response.ReasonPhrase ?? status.ToString()))}: {Sentence(said)}";
         if (note is not null)
         {
             head += " " + note;
@@ -61,8 +61,9 @@ internal static partial class ErrorMapper
             case 429:
                 var retryAfter = RetryPolicy.RetryAfter(response, DateTimeOffset.UtcNow);
                 var advice = retryAfter is { } r ? $" The server last asked to wait {r.TotalSeconds:0.#} s." : "";
+                const string slower = "Lower the request rate of the clients that share this key, or raise TotalTimeout.";
                 return new QarionRateLimitException(
-                    $"{head} Still rate limited after {attempts} attempt(s).{advice} Lower the request rate or raise MaxRetries.", context, retryAfter);
+                    $"{head} Still rate limited after {attempts} attempt(s).{advice} {slower}", context, retryAfter) { Advice = slower };
             case >= 500:
                 return new QarionServerException($"{head} Qarion failed on its side; try again later.", context);
             default:

@@ -78,7 +78,8 @@ internal sealed record QarionSettings(Uri BaseUrl, string ApiKey, QarionClientOp
 
         if (url.Query.Length > 0 || url.Fragment.Length > 0)
         {
-            return $"has a {(url.Query.Length > 0 ? "query" : "fragment")} ({Display(url)}); requests are made below the URL's path and cannot keep it: " +
+            // Not shown: a query may hold a token.
+            return $"has a {(url.Query.Length > 0 ? "query" : "fragment")} ({Display(url)}?…); requests are made below the URL's path and cannot keep it: " +
                    "remove it (a path prefix such as https://host/qarion/ is kept)";
         }
 
@@ -87,7 +88,9 @@ internal sealed record QarionSettings(Uri BaseUrl, string ApiKey, QarionClientOp
 
     /// <summary>The URL as messages show it: never its user information.</summary>
     public static string Display(Uri url) =>
-        url.UserInfo.Length > 0 ? url.AbsoluteUri.Replace(url.UserInfo + "@", "***@", StringComparison.Ordinal) : url.AbsoluteUri;
+        (url.UserInfo.Length > 0 ? "***@" : "") is var hidden && hidden.Length > 0
+            ? $"{url.Scheme}://{hidden}{url.Authority}{url.AbsolutePath}"
+            : url.GetLeftPart(UriPartial.Path);
 
     private static void CheckScheme(Uri url, bool allowInsecureHttp)
     {

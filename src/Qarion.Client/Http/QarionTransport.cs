@@ -15,6 +15,7 @@ internal sealed class QarionTransport : IDisposable
     private readonly Uri _root;
     private readonly CertificateProblems _certificates = CertificateProblems.Shared;
     private readonly ProductInfoHeaderValue[] _userAgent;
+    private readonly RateLimitPacer _pacer;
 
     /// <param name="settings">The checked copy of the options.</param>
     /// <param name="httpClient">The caller's client, used as given and never disposed here; null: the transport makes its own.</param>
@@ -27,6 +28,7 @@ internal sealed class QarionTransport : IDisposable
         _userAgent = new[] { new ProductInfoHeaderValue("Qarion.Client", version.Split('+')[0]) }
             .Concat(!string.IsNullOrWhiteSpace(options.UserAgent) && ProductInfoHeaderValue.TryParse(options.UserAgent, out var extra) ? [extra] : [])
             .ToArray();
+        _pacer = new RateLimitPacer(options.SharedRateLimitDirectory, settings.BaseUrl, settings.ApiKey);
         var text = settings.BaseUrl.AbsoluteUri;
         _root = new Uri(text.EndsWith('/') ? text : text + "/");
         if (httpClient is not null)
@@ -94,16 +96,26 @@ internal sealed class QarionTransport : IDisposable
         CancellationToken cancellationToken, long? uploadSize, Activity? activity)
     {
         var options = _settings.Options;
-        var clock = Stopwatch.StartNew();
+        var deadline = new CallDeadline(options.TotalTimeout);
         var displayPath = "/" + path;
         var context = new QarionErrorContext(null, null, null, method.Method, displayPath);
+        // Transient failures, bounded by MaxRetries. A 429 is not one: it is waited out within the deadline.
+        var failures = 0;
+        var refusals = 0;
+        var paced = false;
         for (var attempt = 1; ; attempt++)
         {
             activity?.SetTag("qarion.attempts", attempt);
             cancellationToken.ThrowIfCancellationRequested();
+            if (!paced)
+            {
+                await WaitForTheBudgetAsync(deadline, method, displayPath, context, cancellationToken).ConfigureAwait(false);
+            }
+
+            paced = false;
             using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            // The last attempt gets only what is left of the whole call's budget.
-            var left = options.TotalTimeout - clock.Elapsed;
+            // The last attempt gets only what is left of the whole call's deadline.
+            var left = deadline.Left;
             var budgetCut = left < options.RequestTimeout;
             attemptTimeout.CancelAfter(budgetCut ? (left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1)) : options.RequestTimeout);
             using var request = new HttpRequestMessage(method, new Uri(_root, path)) { Content = content?.Invoke() };
@@ -127,19 +139,26 @@ internal sealed class QarionTransport : IDisposable
                 // The whole answer is read within the attempt's timeout, so a server stalling mid-body times out too.
                 response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptTimeout.Token).ConfigureAwait(false);
                 reason = $"{(int)response.StatusCode} {Scrubber.Scrub(response.ReasonPhrase)}";
-                LastRateLimit = QarionRateLimit.From(response) ?? LastRateLimit;
+                var rate = QarionRateLimit.From(response);
+                LastRateLimit = rate ?? LastRateLimit;
+                if (response.StatusCode != System.Net.HttpStatusCode.TooManyRequests)
+                {
+                    _pacer.Observe(rate, null, DateTimeOffset.UtcNow);
+                }
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
                 reason = $"no complete answer within {options.RequestTimeout.TotalSeconds:0.#} s";
-                if (budgetCut || kind != RequestKind.Idempotent || !CanRetry(attempt, clock, null, out wait))
+                failures++;
+                if (budgetCut || kind != RequestKind.Idempotent || !CanRetry(failures, deadline, null, out wait))
                 {
+                    var advice = budgetCut
+                        ? $"Raise TotalTimeout, or check that {_settings.BaseUrl} is reachable."
+                        : $"Raise the request timeout (RequestTimeout) for large files or slow links, or check that {_settings.BaseUrl} is reachable.";
                     throw new QarionTimeoutException(budgetCut
-                        ? $"{method} {displayPath} got no complete answer within the call's time budget of {options.TotalTimeout.TotalSeconds:0.#} s (TotalTimeout; attempt {attempt}). " +
-                          $"Raise TotalTimeout, or check that {_settings.BaseUrl} is reachable."
-                        : $"{method} {displayPath} timed out after {options.RequestTimeout.TotalSeconds:0.#} s with no complete answer " +
-                          $"(attempt {attempt}). Raise the request timeout for large files or slow links, or check that {_settings.BaseUrl} is reachable.",
-                        context, ex);
+                        ? $"{method} {displayPath} got no complete answer within the call's deadline of {options.TotalTimeout.TotalSeconds:0.#} s (attempt {attempt}). {advice}"
+                        : $"{method} {displayPath} timed out after {options.RequestTimeout.TotalSeconds:0.#} s with no complete answer (attempt {attempt}). {advice}",
+                        context, ex) { Advice = advice };
                 }
             }
             catch (HttpRequestException ex)
@@ -166,7 +185,8 @@ internal sealed class QarionTransport : IDisposable
                 }
 
                 reason = Flatten(ex);
-                if (!RetryPolicy.IsRetryableFailure(ex, kind) || !CanRetry(attempt, clock, null, out wait))
+                failures++;
+                if (!RetryPolicy.IsRetryableFailure(ex, kind) || !CanRetry(failures, deadline, null, out wait))
                 {
                     var what = uploadSize is not null && reason.Contains("copying content", StringComparison.OrdinalIgnoreCase)
                         ? $"the connection to {Authority} broke while the manifest was being sent ({reason}); the server (or a proxy before it) may have refused the upload without an answer, or the network failed"
@@ -177,7 +197,6 @@ internal sealed class QarionTransport : IDisposable
                 }
             }
 
-            string? note = null;
             var fromRetryAfter = false;
             if (response is not null)
             {
@@ -199,21 +218,54 @@ internal sealed class QarionTransport : IDisposable
                         throw Redirected(response, method, displayPath, context);
                     }
 
-                    var retryAfter = RetryPolicy.RetryAfter(response, DateTimeOffset.UtcNow);
-                    if (!RetryPolicy.IsRetryableStatus(response, kind) || !CanRetry(attempt, clock, retryAfter, out wait))
+                    var now = DateTimeOffset.UtcNow;
+                    var retryAfter = RetryPolicy.RetryAfter(response, now);
+                    fromRetryAfter = retryAfter is not null;
+                    string? note = null;
+                    if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
                     {
-                        if (RetryPolicy.IsRetryableStatus(response, kind) && retryAfter is { } asked && clock.Elapsed + asked >= options.TotalTimeout)
+                        // Not processed: come back later. The wait is the server's (or the budget's reset, or a
+                        // backoff), shared with every client of the key, and bounded by the deadline alone.
+                        refusals++;
+                        var asked = retryAfter ?? RetryPolicy.Backoff(refusals, options.RetryBaseDelay, options.MaxRetryDelay);
+                        // A wait past the deadline is not waited, nor told to the other clients of the key.
+                        var turn = (Wait: asked, Taken: false);
+                        if (deadline.Allows(asked))
                         {
-                            var remaining = options.TotalTimeout - clock.Elapsed;
-                            note = $"The server asked to wait {asked.TotalSeconds:0.#} s before trying again (Retry-After), longer than the " +
-                                   $"{Math.Max(0, remaining.TotalSeconds):0.#} s left of this call's time budget, so it was not retried.";
+                            _pacer.Observe(QarionRateLimit.From(response), asked, now);
+                            turn = _pacer.Reserve(now, deadline.Left);
                         }
 
+                        wait = RetryPolicy.Jitter(turn.Wait);
+                        if (!turn.Taken || !deadline.Allows(wait.Value))
+                        {
+                            note = $"The next try would be in {wait.Value.TotalSeconds:0.#} s{(fromRetryAfter ? " (the server's Retry-After)" : "")}, " +
+                                   $"past this call's deadline ({Math.Max(0, deadline.Left.TotalSeconds):0.#} s left of {options.TotalTimeout.TotalSeconds:0.#} s), so it was not sent again.";
+                        }
+                        else
+                        {
+                            paced = true;
+                        }
+                    }
+                    else if (RetryPolicy.IsRetryableStatus(response, kind))
+                    {
+                        failures++;
+                        if (!CanRetry(failures, deadline, retryAfter, out wait) && retryAfter is { } asked && failures <= options.MaxRetries)
+                        {
+                            note = $"The server asked to wait {asked.TotalSeconds:0.#} s before trying again (Retry-After), longer than the " +
+                                   $"{Math.Max(0, deadline.Left.TotalSeconds):0.#} s left of this call's deadline, so it was not retried.";
+                        }
+                        else if (failures > options.MaxRetries)
+                        {
+                            wait = null;
+                        }
+                    }
+
+                    if (wait is null || note is not null)
+                    {
                         throw await ErrorMapper.FromResponseAsync(
                             response, method.Method, displayPath, Scrubber, attempt, uploadSize, note, cancellationToken).ConfigureAwait(false);
                     }
-
-                    fromRetryAfter = retryAfter is not null;
                 }
             }
 
@@ -228,8 +280,31 @@ internal sealed class QarionTransport : IDisposable
                 ["qarion.retry.delay_s"] = wait.Value.TotalSeconds,
                 ["qarion.retry.after"] = fromRetryAfter,
             }));
-            await options.Delay(wait!.Value, cancellationToken).ConfigureAwait(false);
+            await deadline.WaitAsync(options.Delay, wait!.Value, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Before an attempt: with the key's known budget spent, wait for its slot (within the deadline) instead of drawing a 429.</summary>
+    private async Task WaitForTheBudgetAsync(CallDeadline deadline, HttpMethod method, string displayPath, QarionErrorContext context, CancellationToken cancellationToken)
+    {
+        var (turn, taken) = _pacer.Reserve(DateTimeOffset.UtcNow, deadline.Left);
+        if (turn <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        turn = RetryPolicy.Jitter(turn);
+        if (!taken || !deadline.Allows(turn))
+        {
+            const string advice = "Raise TotalTimeout, or lower the request rate of the clients that share this key.";
+            throw new QarionRateLimitException(
+                $"{method} {displayPath} was not sent: the API key's rate limit is spent (X-RateLimit-Remaining: 0) for the next {turn.TotalSeconds:0.#} s, " +
+                $"past this call's deadline ({Math.Max(0, deadline.Left.TotalSeconds):0.#} s left of {_settings.Options.TotalTimeout.TotalSeconds:0.#} s). {advice}",
+                context, turn) { Advice = advice, RateLimit = LastRateLimit };
+        }
+
+        Telemetry.Waits.Record(turn.TotalSeconds);
+        await deadline.WaitAsync(_settings.Options.Delay, turn, cancellationToken).ConfigureAwait(false);
     }
 
     private string Authority => _settings.BaseUrl.GetLeftPart(UriPartial.Authority);
@@ -261,11 +336,12 @@ internal sealed class QarionTransport : IDisposable
         return string.Join(": ", parts);
     }
 
-    private bool CanRetry(int attempt, Stopwatch clock, TimeSpan? retryAfter, out TimeSpan? wait)
+    /// <summary>Whether the <paramref name="failures"/>th transient failure may be retried, and after how long.</summary>
+    private bool CanRetry(int failures, CallDeadline deadline, TimeSpan? retryAfter, out TimeSpan? wait)
     {
         var options = _settings.Options;
-        wait = retryAfter ?? RetryPolicy.Backoff(attempt, options.RetryBaseDelay, options.MaxRetryDelay);
-        return attempt <= options.MaxRetries && clock.Elapsed + wait.Value < options.TotalTimeout;
+        wait = retryAfter is { } asked ? RetryPolicy.Jitter(asked) : RetryPolicy.Backoff(failures, options.RetryBaseDelay, options.MaxRetryDelay);
+        return failures <= options.MaxRetries && deadline.Allows(wait.Value);
     }
 
     private static DbtManifestException? FindManifestProblem(Exception exception)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 
 namespace Qarion.Client.Http;
@@ -37,31 +38,36 @@ internal static class RetryPolicy
     public static bool IsRetryableFailure(HttpRequestException exception, RequestKind kind) =>
         kind == RequestKind.Idempotent || exception.HttpRequestError == HttpRequestError.ConnectionError;
 
-    /// <summary>The server's Retry-After, in either form (seconds or an HTTP date), or null.</summary>
+    /// <summary>
+    /// The longest wait a Retry-After is taken to ask for: a larger value (a date far ahead, 1e300 seconds)
+    /// is this much, and a call's deadline cuts it anyway. Bounded so no value can overflow a time.
+    /// </summary>
+    public static readonly TimeSpan LongestRetryAfter = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// The server's Retry-After in either form (seconds, whole or fractional, or an HTTP date), bounded
+    /// to [0, <see cref="LongestRetryAfter"/>]; null when it is missing or not a time (garbage, NaN).
+    /// </summary>
     public static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
     {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
+        if (!response.Headers.NonValidated.TryGetValues("Retry-After", out var values) || values.Count == 0)
         {
-            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+            return null;
         }
 
-        if (header?.Date is { } date)
+        var text = values.First().Trim();
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
         {
-            var wait = date - now;
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+            return double.IsNaN(seconds) ? null : Bounded(seconds);
         }
 
-        // Some servers send fractional seconds, which the typed header refuses.
-        if (response.Headers.TryGetValues("Retry-After", out var values)
-            && double.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
-            && seconds >= 0)
-        {
-            return TimeSpan.FromSeconds(seconds);
-        }
-
-        return null;
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
+            ? Bounded((date - now).TotalSeconds)
+            : null;
     }
+
+    private static TimeSpan Bounded(double seconds) =>
+        seconds <= 0 ? TimeSpan.Zero : seconds >= LongestRetryAfter.TotalSeconds ? LongestRetryAfter : TimeSpan.FromSeconds(seconds);
 
     /// <summary>Exponential backoff with jitter: base·2^(attempt−1)·[0.5, 1.5), capped.</summary>
     public static TimeSpan Backoff(int attempt, TimeSpan baseDelay, TimeSpan maxDelay)
@@ -70,4 +76,11 @@ internal static class RetryPolicy
         var jittered = exponential * (0.5 + Random.Shared.NextDouble());
         return TimeSpan.FromMilliseconds(Math.Min(jittered, maxDelay.TotalMilliseconds));
     }
+
+    /// <summary>
+    /// A wait the server named (Retry-After, a rate-limit reset) with a little added, never taken away:
+    /// clients told the same moment spread out instead of returning in lockstep.
+    /// </summary>
+    public static TimeSpan Jitter(TimeSpan wait) =>
+        wait + TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * (100 + Math.Min(wait.TotalMilliseconds, 60_000) * 0.1));
 }

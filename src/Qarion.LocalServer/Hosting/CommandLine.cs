@@ -16,7 +16,8 @@ public static class CommandLine
           --connector SPACE/NAME[:TYPE][=ID]
                                    a connector present at start, type dbt_manifest unless given
                                    (repeatable; env QARION_LOCAL_CONNECTORS=a/x;b/y)
-          --rate-limit N           requests per key per minute before 429 (default 1000)
+          --rate-limit N           requests per key per minute, a token bucket (default 1000)
+          --rate-limit-burst N     requests a key may send at once (default: the rate limit)
           --sync-ms N              how long a sync job runs (default 400)
           --max-upload-mb N        answer 413 above this size (default: no limit)
           --url-file PATH          write the URL to PATH once listening
@@ -43,6 +44,7 @@ public static class CommandLine
                 case "--space": options.Spaces.Add(Value()); break;
                 case "--connector": options.Connectors.Add(ParseConnector(Value())); break;
                 case "--rate-limit": options.RateLimit = Int(arg, Value()); break;
+                case "--rate-limit-burst": options.RateLimitBurst = Int(arg, Value()); break;
                 case "--sync-ms": options.SyncDuration = TimeSpan.FromMilliseconds(Int(arg, Value())); break;
                 case "--max-upload-mb": options.MaxUploadBytes = Int(arg, Value()) * 1024L * 1024L; break;
                 case "--url-file": options.UrlFile = Value(); break;

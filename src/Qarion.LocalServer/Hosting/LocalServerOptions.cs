@@ -20,8 +20,14 @@ public sealed class LocalServerOptions
 
     public List<SeedConnector> Connectors { get; } = [];
 
-    /// <summary>Requests per key per window before 429.</summary>
+    /// <summary>
+    /// Requests per key per <see cref="RateLimitWindow"/>, as a token bucket: it refills at this rate and
+    /// holds <see cref="RateLimitBurst"/> tokens; an empty one answers 429 with Retry-After.
+    /// </summary>
     public int RateLimit { get; set; } = 1000;
+
+    /// <summary>How many requests a key may send at once, the bucket's size. Null: <see cref="RateLimit"/>.</summary>
+    public int? RateLimitBurst { get; set; }
 
     public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromMinutes(1);
 

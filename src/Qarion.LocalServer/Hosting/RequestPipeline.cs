@@ -12,7 +12,7 @@ namespace Qarion.LocalServer.Hosting;
 /// </summary>
 public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
 {
-    private readonly Dictionary<string, (DateTimeOffset WindowStart, int Count)> _windows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset Last, double Tokens)> _buckets = new(StringComparer.Ordinal);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -107,7 +107,7 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
 
         if (OverRateLimit(context, grant.Key) is { } wait)
         {
-            await Problem(context, 429, $"Rate limit of {state.Options.RateLimit} requests exceeded. Retry in {wait} seconds.");
+            await Problem(context, 429, $"Rate limit of {state.Options.RateLimit} requests per {state.Options.RateLimitWindow.TotalSeconds:0.#} s exceeded. Retry in {wait} seconds.");
             return;
         }
 
@@ -115,31 +115,45 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
         await next(context);
     }
 
-    /// <summary>Sets the rate-limit headers; returns the seconds to wait when over the limit.</summary>
+    /// <summary>
+    /// A token bucket per key: sets the X-RateLimit-* headers (Remaining: whole tokens left; Reset: the
+    /// Unix second by which a request will be allowed again when empty, else by which the bucket is full);
+    /// returns the seconds to wait when empty.
+    /// </summary>
     private int? OverRateLimit(HttpContext context, string key)
     {
         var options = state.Options;
+        var capacity = Math.Max(1, options.RateLimitBurst ?? options.RateLimit);
+        var perSecond = Math.Max(1, options.RateLimit) / options.RateLimitWindow.TotalSeconds;
         var now = DateTimeOffset.UtcNow;
-        int count;
-        DateTimeOffset start;
-        lock (_windows)
+        double tokens;
+        bool allowed;
+        lock (_buckets)
         {
-            (start, count) = _windows.TryGetValue(key, out var w) && now - w.WindowStart < options.RateLimitWindow ? w : (now, 0);
-            count++;
-            _windows[key] = (start, count);
+            var (last, had) = _buckets.TryGetValue(key, out var b) ? b : (now, capacity);
+            tokens = Math.Min(capacity, had + (now - last).TotalSeconds * perSecond);
+            allowed = tokens >= 1;
+            if (allowed)
+            {
+                tokens -= 1;
+            }
+
+            _buckets[key] = (now, tokens);
         }
 
-        var reset = start + options.RateLimitWindow;
+        var untilNext = tokens >= 1 ? 0 : (1 - tokens) / perSecond;
+        var reset = now.AddSeconds(tokens >= 1 ? (capacity - tokens) / perSecond : untilNext);
         var headers = context.Response.Headers;
-        headers["X-RateLimit-Limit"] = options.RateLimit.ToString(CultureInfo.InvariantCulture);
-        headers["X-RateLimit-Remaining"] = Math.Max(0, options.RateLimit - count).ToString(CultureInfo.InvariantCulture);
-        headers["X-RateLimit-Reset"] = reset.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        if (count <= options.RateLimit)
+        // Qarion's limits are per minute (its tiers say so): the header says the rate in those terms whatever the window.
+        headers["X-RateLimit-Limit"] = ((int)Math.Round(perSecond * 60)).ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Remaining"] = ((int)Math.Floor(tokens)).ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Reset"] = ((long)Math.Ceiling(reset.ToUnixTimeMilliseconds() / 1000.0)).ToString(CultureInfo.InvariantCulture);
+        if (allowed)
         {
             return null;
         }
 
-        var wait = Math.Max(1, (int)Math.Ceiling((reset - now).TotalSeconds));
+        var wait = Math.Max(1, (int)Math.Ceiling(untilNext));
         headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
         return wait;
     }
@@ -188,7 +202,7 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
             case "text":
                 context.Response.StatusCode = fault.Status;
                 context.Response.ContentType = "text/plain";
-                await context.Response.WriteAsync("upstream connect error or disconnect/reset before headers");
+                await context.Response.WriteAsync(fault.Detail ?? "upstream connect error or disconnect/reset before headers");
                 break;
             case "echo":
                 // Some proxies' debug pages echo the request headers, the key among them.
@@ -204,7 +218,7 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
                 context.Response.StatusCode = fault.Status;
                 break;
             default:
-                await Problem(context, fault.Status, $"Injected failure {fault.Status}.");
+                await Problem(context, fault.Status, fault.Detail ?? $"Injected failure {fault.Status}.");
                 break;
         }
 

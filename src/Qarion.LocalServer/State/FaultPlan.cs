@@ -21,6 +21,9 @@ public sealed record Fault
     /// </summary>
     public string Body { get; init; } = "json";
 
+    /// <summary>The text of the answer ("json": its detail; "text": the body); null for the default words.</summary>
+    public string? Detail { get; init; }
+
     /// <summary>A delay before answering (or before passing the request on).</summary>
     public int LatencyMs { get; init; }
 
