@@ -160,7 +160,9 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Log.LogMessage(MessageImportance.Normal, $"Qarion: {ProjectName()}: the CI run summary could not be written: {ex.Message}");
+            var why = ex is SummaryProblem ? ex.Message : $"the CI run summary could not be written: {ex.Message}";
+            Log.LogWarning(null, Codes.SummaryNotWritten, null, Codes.HelpLink(Codes.SummaryNotWritten), ProjectFile ?? "", 0, 0, 0, 0,
+                ServerText.Neutralize($"Qarion: {ProjectName()}: {why}. The build's result stands; point GITHUB_STEP_SUMMARY at a writable regular file to get the row."));
         }
     }
 

@@ -48,6 +48,7 @@ internal static class Codes
     public const string UnsupportedMSBuild = "QRN3002";
     public const string StampNotWritten = "QRN3003";
     public const string QuestionWouldUpload = "QRN3004";
+    public const string SummaryNotWritten = "QRN3005";
 
     public static string HelpLink(string code) => HelpBase + code.ToLowerInvariant();
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Qarion.Client.Http;
 
 namespace Qarion.Build.Reporting;
 
@@ -6,9 +7,18 @@ namespace Qarion.Build.Reporting;
 /// Puts a project's row on the CI run's page where the CI offers one: GitHub Actions' step summary
 /// (GITHUB_STEP_SUMMARY, shared by every project of a `dotnet build -m`, so appended under an exclusive
 /// lock), and Azure Pipelines' build summary (a file under obj/qarion/ announced with ##vso[task.uploadsummary]).
+/// The summary never fails a build and never holds it up for more than a moment: only a regular file
+/// is written, at most its last few KB are read, a row goes in whole or not at all, and an error that
+/// waiting cannot mend ends at once with <see cref="SummaryProblem"/>.
 /// </summary>
 internal sealed class SummaryWriter(Func<string, string?> environment, Action<string> announce)
 {
+    /// <summary>How much of an existing summary is read: enough to see whether it ends with our table.</summary>
+    private const int TailBytes = 64 * 1024;
+
+    /// <summary>How long another project of the same build may hold the file before this row is given up.</summary>
+    private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(2);
+
     public void Write(SummaryRow row, string? intermediateDirectory)
     {
         if (environment("GITHUB_STEP_SUMMARY") is { Length: > 0 } stepSummary)
@@ -25,26 +35,77 @@ internal sealed class SummaryWriter(Func<string, string?> environment, Action<st
         }
     }
 
-    /// <summary>Reads and appends while holding the file alone, so rows of parallel projects never interleave.</summary>
+    /// <summary>Reads the tail and appends while holding the file alone, so rows of parallel projects never interleave.</summary>
     private static void AppendLocked(string path, SummaryRow row)
     {
-        for (var attempt = 0; ; attempt++)
+        if (FileKind.NotRegular(path) is { } kind)
         {
+            throw new SummaryProblem($"GITHUB_STEP_SUMMARY ({path}) is {kind}, not a regular file, so no row was written to it");
+        }
+
+        var deadline = DateTime.UtcNow + LockPatience;
+        while (true)
+        {
+            FileStream file;
             try
             {
-                using var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-                using var reader = new StreamReader(file, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, leaveOpen: true);
-                var existing = reader.ReadToEnd();
-                var bytes = new UTF8Encoding(false).GetBytes(RunSummary.Append(existing, row));
-                file.Seek(0, SeekOrigin.End);
-                file.Write(bytes);
-                return;
+                file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException) when (attempt < 200)
+            catch (IOException ex) when (IsHeldByAnother(ex) && DateTime.UtcNow < deadline)
             {
                 // Another project of the same build holds the file for a moment.
-                Thread.Sleep(50);
+                Thread.Sleep(20);
+                continue;
             }
+
+            using (file)
+            {
+                var length = file.Length;
+                var bytes = new UTF8Encoding(false).GetBytes(RunSummary.Append(Tail(file, length), row));
+                file.Seek(0, SeekOrigin.End);
+                try
+                {
+                    file.Write(bytes);
+                    file.Flush();
+                }
+                catch (IOException)
+                {
+                    // A full disk: take back the part of the row that was written, so no half row stays.
+                    TryTruncate(file, length);
+                    throw;
+                }
+            }
+
+            return;
         }
     }
+
+    private static string Tail(FileStream file, long length)
+    {
+        var start = Math.Max(0, length - TailBytes);
+        file.Seek(start, SeekOrigin.Begin);
+        var buffer = new byte[length - start];
+        file.ReadExactly(buffer);
+        var text = new UTF8Encoding(false).GetString(buffer);
+        // A tail cut mid-line: only whole lines count.
+        return start > 0 && text.IndexOf('\n') is >= 0 and var first ? text[(first + 1)..] : text;
+    }
+
+    private static void TryTruncate(FileStream file, long length)
+    {
+        try
+        {
+            file.SetLength(length);
+        }
+        catch (IOException)
+        {
+            // Nothing more can be done; the warning says the row was not written.
+        }
+    }
+
+    /// <summary>A sharing or lock violation: worth a short wait. Anything else does not pass by waiting.</summary>
+    private static bool IsHeldByAnother(IOException exception) => (exception.HResult & 0xFFFF) is 32 or 33;
 }
+
+/// <summary>A run summary that could not be written, with what the path is: one warning, never a failed build.</summary>
+internal sealed class SummaryProblem(string message) : IOException(message);

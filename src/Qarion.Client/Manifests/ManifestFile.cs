@@ -57,6 +57,12 @@ internal sealed class ManifestFile
                 $"The dbt manifest {full} does not exist. Run `dbt build` or `dbt parse` to produce it, or give the right path.", full);
         }
 
+        // A FIFO or a device would read forever or never: only a regular file is read.
+        if (Http.FileKind.NotRegular(full) is { } kind)
+        {
+            throw Unreadable(full, $"it is {kind}, not a regular file; only a regular file is read. Point it at the manifest.json file dbt wrote (target/manifest.json).");
+        }
+
         try
         {
             using var handle = File.OpenHandle(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
