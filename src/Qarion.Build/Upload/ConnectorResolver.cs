@@ -1,3 +1,4 @@
+using System.Text;
 using Qarion.Build.Diagnostics;
 using Qarion.Client;
 
@@ -13,13 +14,14 @@ internal static class ConnectorResolver
             return (id, id);
         }
 
-        var name = settings.ConnectorName!;
+        // Compared as Unicode text (NFC), so "café" typed in one normal form finds it stored in the other.
+        var name = Normal(settings.ConnectorName!);
         var connectors = await client.Connectors.ListAsync(settings.Space, cancellationToken).ConfigureAwait(false);
-        var matches = connectors.Where(c => string.Equals(c.Name, name, StringComparison.Ordinal)).ToList();
+        var matches = connectors.Where(c => string.Equals(Normal(c.Name), name, StringComparison.Ordinal)).ToList();
         if (matches.Count == 0)
         {
             // Names differing only in case are a likely typo, not a second connector.
-            matches = connectors.Where(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)).ToList();
+            matches = connectors.Where(c => string.Equals(Normal(c.Name), name, StringComparison.OrdinalIgnoreCase)).ToList();
         }
 
         if (matches.Count == 1)
@@ -44,17 +46,40 @@ internal static class ConnectorResolver
 
         if (matches.Count == 0)
         {
+            var named = connectors.Where(c => c.Name.Length > 0).ToList();
             var names = connectors.Count == 0
                 ? "The space has no connectors yet: create a dbt_manifest connector in Qarion first."
-                : "Connectors in the space: " + string.Join(", ", connectors.Where(c => c.Name.Length > 0).Select(c => $"'{c.Name}' ({Type(c)})")) + ".";
+                : "Connectors in the space: " + Listed(named.Select(c => $"'{c.Name}' ({Type(c)})"), named.Count) + ".";
             throw UploadFailure.Service(Codes.ConnectorNameUnknown,
                 $"No connector named '{name}' in space '{settings.Space}'. {names} Fix QarionConnectorName, or set QarionConnectorId.");
         }
 
         throw UploadFailure.Service(Codes.ConnectorNameAmbiguous,
             $"{matches.Count} connectors are named '{name}' in space '{settings.Space}': " +
-            string.Join(", ", matches.Select(c => $"{(c.Id.Length > 0 ? c.Id : "(no id)")} ({Type(c)})")) +
+            Listed(matches.Select(c => $"{(c.Id.Length > 0 ? c.Id : "(no id)")} ({Type(c)})"), matches.Count) +
             ". Set QarionConnectorId to the one to upload to, or rename the others in Qarion.");
+    }
+
+    /// <summary>How many entries a message lists; a space of 200,000 connectors still makes one short line.</summary>
+    internal const int ListedAtMost = 20;
+
+    private static string Listed(IEnumerable<string> entries, int count) =>
+        string.Join(", ", entries.Take(ListedAtMost).Select(Short)) + (count > ListedAtMost ? $" and {count - ListedAtMost:N0} more" : "");
+
+    /// <summary>One entry is a name the server chose: at most 100 characters of it.</summary>
+    private static string Short(string entry) => entry.Length > 100 ? entry[..100] + "…" : entry;
+
+    private static string Normal(string text)
+    {
+        try
+        {
+            return text.Normalize(NormalizationForm.FormC);
+        }
+        catch (ArgumentException)
+        {
+            // Not valid Unicode (a lone surrogate): compared as it is.
+            return text;
+        }
     }
 
     private static string Type(Connector connector) => connector.ConnectorType.Length > 0 ? connector.ConnectorType : "type not given";
