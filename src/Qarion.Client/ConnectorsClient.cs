@@ -25,9 +25,90 @@ public class ConnectorsClient
     /// <summary>Every connector in the space.</summary>
     public virtual async Task<IReadOnlyList<Connector>> ListAsync(string spaceSlug, CancellationToken cancellationToken = default)
     {
-        using var response = await _transport.SendAsync(HttpMethod.Get, Space(spaceSlug) + "/connectors", null, RequestKind.Idempotent, cancellationToken).ConfigureAwait(false);
-        return (await ReadListAsync(response, Json.ListConnector, cancellationToken).ConfigureAwait(false)).Items;
+        var connectors = new List<Connector>();
+        await foreach (var connector in EnumerateAsync(spaceSlug, cancellationToken).ConfigureAwait(false))
+        {
+            connectors.Add(connector);
+        }
+
+        return connectors;
     }
+
+    /// <summary>
+    /// Every connector in the space, each as it arrives: memory holds one at a time, so a space of any
+    /// size can be searched. Reading is bounded in time: RequestTimeout between two reads, TotalTimeout in all.
+    /// </summary>
+    public virtual async IAsyncEnumerable<Connector> EnumerateAsync(string spaceSlug, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var path = Space(spaceSlug) + "/connectors";
+        using var response = await _transport.SendAsync(HttpMethod.Get, path, null, RequestKind.Idempotent, cancellationToken, body: AnswerBody.Streamed).ConfigureAwait(false);
+        var options = _transport.Options;
+        using var whole = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        whole.CancelAfter(options.TotalTimeout);
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(whole.Token);
+        Stream stream;
+        ListStream list;
+        try
+        {
+            stream = await response.Content.ReadAsStreamAsync(whole.Token).ConfigureAwait(false);
+            list = new ListStream(stream);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            throw BrokeOff(response, ex);
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            // Between two reads the server may be silent for RequestTimeout at most.
+            CancellationToken NextRead(CancellationToken _)
+            {
+                idle.CancelAfter(options.RequestTimeout);
+                return idle.Token;
+            }
+
+            var entries = list.ReadAsync(Json.Connector, NextRead, whole.Token).GetAsyncEnumerator(whole.Token);
+            try
+            {
+                while (true)
+                {
+                    try
+                    {
+                        if (!await entries.MoveNextAsync().ConfigureAwait(false))
+                        {
+                            break;
+                        }
+                    }
+                    catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        throw new QarionTimeoutException(
+                            $"GET /{path} answered {(int)response.StatusCode}, then its list stalled (no byte for {options.RequestTimeout.TotalSeconds:0.#} s, or not complete within {options.TotalTimeout.TotalSeconds:0.#} s).",
+                            new QarionErrorContext(response.StatusCode, null, null, "GET", "/" + path), ex);
+                    }
+                    catch (JsonException ex)
+                    {
+                        // Scrubbed before it is cut, so no part of an echoed key survives at the cut.
+                        var start = _transport.Scrubber.Scrub(list.Beginning);
+                        throw Unexpected(response, $"a body that could not be read as a list ({ex.Message}); it starts: {ServerText.Neutralize(start[..Math.Min(start.Length, 200)])}");
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or IOException)
+                    {
+                        throw BrokeOff(response, ex);
+                    }
+
+                    yield return entries.Current;
+                }
+            }
+            finally
+            {
+                await entries.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private QarionConnectionException BrokeOff(HttpResponseMessage response, Exception ex) => new(
+        _transport.Scrubber.Scrub($"GET {response.RequestMessage?.RequestUri?.AbsolutePath} answered {(int)response.StatusCode}, then the connection broke off while the list was read: {QarionTransport.Flatten(ex)}."),
+        new QarionErrorContext(response.StatusCode, null, null, "GET", response.RequestMessage?.RequestUri?.AbsolutePath), ex);
 
     /// <summary>The connector types the platform offers (<c>GET /connector-types</c>; not tied to a space).</summary>
     public virtual async Task<IReadOnlyList<ConnectorTypeInfo>> ListTypesAsync(CancellationToken cancellationToken = default)
@@ -81,8 +162,24 @@ public class ConnectorsClient
     /// <summary>Starts a background metadata sync. The job may carry only an id; follow it with <see cref="WaitForSyncAsync"/>.</summary>
     public virtual async Task<SyncJob> SyncAsync(string spaceSlug, string connectorId, CancellationToken cancellationToken = default)
     {
-        using var response = await _transport.SendAsync(HttpMethod.Post, One(spaceSlug, connectorId) + "/sync", null, RequestKind.NotIdempotent, cancellationToken).ConfigureAwait(false);
-        return await ReadAsync(response, Json.SyncJob, cancellationToken).ConfigureAwait(false) ?? new SyncJob();
+        using var response = await _transport.SendAsync(HttpMethod.Post, One(spaceSlug, connectorId) + "/sync", null, RequestKind.NotIdempotent, cancellationToken, body: AnswerBody.Accepted).ConfigureAwait(false);
+        return await ReadAcceptedAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The job in an accepted answer: its status is the success, so a body that cannot be read as a job
+    /// (none, cut off, too large, not JSON) is a job with no id, never a failure of what the server took.
+    /// </summary>
+    private async Task<SyncJob> ReadAcceptedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadAsync(response, Json.SyncJob, cancellationToken).ConfigureAwait(false) ?? new SyncJob();
+        }
+        catch (QarionException)
+        {
+            return new SyncJob();
+        }
     }
 
     /// <summary>
@@ -165,8 +262,8 @@ public class ConnectorsClient
             return multipart;
         }
 
-        using var response = await _transport.SendAsync(HttpMethod.Post, path, Body, RequestKind.NotIdempotent, cancellationToken, file.Length).ConfigureAwait(false);
-        var job = await ReadAsync(response, Json.SyncJob, cancellationToken).ConfigureAwait(false) ?? new SyncJob();
+        using var response = await _transport.SendAsync(HttpMethod.Post, path, Body, RequestKind.NotIdempotent, cancellationToken, file.Length, AnswerBody.Accepted).ConfigureAwait(false);
+        var job = await ReadAcceptedAsync(response, cancellationToken).ConfigureAwait(false);
         // The hash is of the bytes sent (computed while sending), so it describes exactly what the server received.
         var manifest = sent?.Manifest is { } found && sent.SentHash is { } hash ? found.WithHash(options.SentHash, hash) : sent?.Manifest;
         return new DbtManifestUploadResult(job, manifest, file.Length, sent?.TransferTime ?? TimeSpan.Zero);

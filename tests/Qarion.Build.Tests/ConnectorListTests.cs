@@ -80,4 +80,32 @@ public sealed class ConnectorListTests
 
         Assert.Equal(id, Assert.Single(server.State.Uploads).ConnectorId);
     }
+
+    [Fact]
+    public async Task A_space_of_a_million_connectors_is_searched_as_it_arrives_and_the_upload_goes_to_the_match()
+    {
+        var id = new Guid(999_999, 0, 0, new byte[8]).ToString();
+        await using var server = await ServerHarness.StartAsync(o => o.Connectors.Add(new SeedConnector(ServerHarness.Space, "connector_999999", "dbt_manifest", id)));
+        server.State.Faults.Add(new LocalServer.State.Fault { Status = 200, Body = "connectors", Items = 1_000_000, PathContains = "/connectors", Method = "GET" });
+        var run = new TaskRun(server, Jaffle) { Task = { ConnectorName = "connector_999999" } };
+
+        Assert.True(run.Execute(), run.Engine.AllText);
+
+        Assert.Equal(id, Assert.Single(server.State.Uploads).ConnectorId);
+    }
+
+    [Fact]
+    public async Task An_upload_whose_answer_never_ends_is_reported_uploaded_and_recorded()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        server.State.Faults.Add(new LocalServer.State.Fault { EndlessAfter = true, PathContains = "dbt-manifest" });
+        var stamp = Path.Combine(TestData.TempDirectory("endless"), "upload.stamp");
+        var run = new TaskRun(server, Jaffle) { Task = { ConnectorId = server.Seed("jaffle_shop"), StampFile = stamp, TimeoutSeconds = "5" } };
+
+        Assert.True(run.Execute(), run.Engine.AllText);
+
+        Assert.Single(server.State.Uploads);
+        Assert.Contains(run.Engine.HighMessages, m => m.Contains("uploaded", StringComparison.Ordinal) && m.Contains("(no id returned)", StringComparison.Ordinal));
+        Assert.True(File.Exists(stamp));
+    }
 }

@@ -16,47 +16,66 @@ internal static class ConnectorResolver
 
         // Compared as Unicode text (NFC), so "café" typed in one normal form finds it stored in the other.
         var name = Normal(settings.ConnectorName!);
-        var connectors = await client.Connectors.ListAsync(settings.Space, cancellationToken).ConfigureAwait(false);
-        var matches = connectors.Where(c => string.Equals(Normal(c.Name), name, StringComparison.Ordinal)).ToList();
-        if (matches.Count == 0)
+        // Read as the list arrives, keeping only what a decision or a message needs: a space of any size fits.
+        var exact = new Sample();
+        var folded = new Sample();
+        var named = new Sample();
+        var total = 0;
+        await foreach (var connector in client.Connectors.EnumerateAsync(settings.Space, cancellationToken).ConfigureAwait(false))
         {
-            // Names differing only in case are a likely typo, not a second connector.
-            matches = connectors.Where(c => string.Equals(Normal(c.Name), name, StringComparison.OrdinalIgnoreCase)).ToList();
+            total++;
+            var its = Normal(connector.Name);
+            if (string.Equals(its, name, StringComparison.Ordinal))
+            {
+                exact.Add(connector);
+            }
+            else if (string.Equals(its, name, StringComparison.OrdinalIgnoreCase))
+            {
+                folded.Add(connector);
+            }
+
+            if (connector.Name.Length > 0)
+            {
+                named.Add(connector);
+            }
         }
+
+        // Names differing only in case are a likely typo, not a second connector.
+        var matches = exact.Count > 0 ? exact : folded;
 
         if (matches.Count == 1)
         {
+            var match = matches.First;
             // The one field this lookup needs from the server; everything else about the connector may be odd.
-            if (string.IsNullOrWhiteSpace(matches[0].Id))
+            if (string.IsNullOrWhiteSpace(match.Id))
             {
                 throw UploadFailure.Service(Codes.AnswerLacksField,
-                    $"The connector named '{matches[0].Name}' in space '{settings.Space}' came without an id in GET /catalog/spaces/{settings.Space}/connectors " +
-                    $"(its \"id\" field is {Raw(matches[0], "id")}), so there is nowhere to upload. Set QarionConnectorId to the connector's id as Qarion's UI shows it.");
+                    $"The connector named '{match.Name}' in space '{settings.Space}' came without an id in GET /catalog/spaces/{settings.Space}/connectors " +
+                    $"(its \"id\" field is {Raw(match, "id")}), so there is nowhere to upload. Set QarionConnectorId to the connector's id as Qarion's UI shows it.");
             }
 
-            if (Qarion.Client.Http.PathSegment.IsDotSegment(matches[0].Id))
+            if (Qarion.Client.Http.PathSegment.IsDotSegment(match.Id))
             {
                 throw UploadFailure.Service(Codes.AnswerLacksField,
-                    $"The connector named '{matches[0].Name}' in space '{settings.Space}' came with the id '{matches[0].Id}' in GET /catalog/spaces/{settings.Space}/connectors, " +
+                    $"The connector named '{match.Name}' in space '{settings.Space}' came with the id '{match.Id}' in GET /catalog/spaces/{settings.Space}/connectors, " +
                     "which cannot be put in a request path (it would address another resource), so nothing was sent to it. Set QarionConnectorId to the connector's id as Qarion's UI shows it.");
             }
 
-            return (matches[0].Id, matches[0].Name);
+            return (match.Id, match.Name);
         }
 
         if (matches.Count == 0)
         {
-            var named = connectors.Where(c => c.Name.Length > 0).ToList();
-            var names = connectors.Count == 0
+            var names = total == 0
                 ? "The space has no connectors yet: create a dbt_manifest connector in Qarion first."
-                : "Connectors in the space: " + Listed(named.Select(c => $"'{c.Name}' ({Type(c)})"), named.Count) + ".";
+                : "Connectors in the space: " + Listed(named.Kept.Select(c => $"'{c.Name}' ({Type(c)})"), named.Count) + ".";
             throw UploadFailure.Service(Codes.ConnectorNameUnknown,
                 $"No connector named '{name}' in space '{settings.Space}'. {names} Fix QarionConnectorName, or set QarionConnectorId.");
         }
 
         throw UploadFailure.Service(Codes.ConnectorNameAmbiguous,
             $"{matches.Count} connectors are named '{name}' in space '{settings.Space}': " +
-            Listed(matches.Select(c => $"{(c.Id.Length > 0 ? c.Id : "(no id)")} ({Type(c)})"), matches.Count) +
+            Listed(matches.Kept.Select(c => $"{(c.Id.Length > 0 ? c.Id : "(no id)")} ({Type(c)})"), matches.Count) +
             ". Set QarionConnectorId to the one to upload to, or rename the others in Qarion.");
     }
 
@@ -79,6 +98,27 @@ internal static class ConnectorResolver
         {
             // Not valid Unicode (a lone surrogate): compared as it is.
             return text;
+        }
+    }
+
+    /// <summary>How many connectors were seen of a kind, and the first few of them: all a message lists.</summary>
+    private sealed class Sample
+    {
+        private readonly List<Connector> _kept = [];
+
+        public int Count { get; private set; }
+
+        public IReadOnlyList<Connector> Kept => _kept;
+
+        public Connector First => _kept[0];
+
+        public void Add(Connector connector)
+        {
+            Count++;
+            if (_kept.Count < ListedAtMost)
+            {
+                _kept.Add(connector);
+            }
         }
     }
 

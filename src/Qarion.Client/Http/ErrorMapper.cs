@@ -8,8 +8,8 @@ namespace Qarion.Client.Http;
 /// <summary>Turns a failed response into the matching <see cref="QarionException"/>, with a message a person can act on.</summary>
 internal static partial class ErrorMapper
 {
-    /// <summary>How much of an error body is read: enough for a long 422 list, bounded against a proxy's huge page.</summary>
-    private const int MaxBodyChars = 64 * 1024;
+    /// <summary>How much of an error body is read: enough for a long 422 list, bounded against a proxy's huge or endless page.</summary>
+    private const int MaxBodyChars = 16 * 1024;
 
     /// <summary>How much of it is kept on the exception.</summary>
     private const int KeptBodyChars = 4096;
@@ -81,8 +81,9 @@ internal static partial class ErrorMapper
             var read = await reader.ReadBlockAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
             return new string(buffer, 0, read);
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
         {
+            // The status has decided; a body that breaks off or stalls only loses the server's words.
             return "";
         }
     }

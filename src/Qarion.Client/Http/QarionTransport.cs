@@ -74,12 +74,12 @@ internal sealed class QarionTransport : IDisposable
     /// </summary>
     public async Task<HttpResponseMessage> SendAsync(
         HttpMethod method, string path, Func<HttpContent?>? content, RequestKind kind,
-        CancellationToken cancellationToken, long? uploadSize = null)
+        CancellationToken cancellationToken, long? uploadSize = null, AnswerBody body = AnswerBody.Buffered)
     {
         using var activity = Telemetry.StartCall(method, path);
         try
         {
-            var response = await SendWithRetriesAsync(method, path, content, kind, cancellationToken, uploadSize, activity).ConfigureAwait(false);
+            var response = await SendWithRetriesAsync(method, path, content, kind, cancellationToken, uploadSize, body, activity).ConfigureAwait(false);
             activity?.SetTag("http.response.status_code", (int)response.StatusCode);
             return response;
         }
@@ -91,9 +91,15 @@ internal sealed class QarionTransport : IDisposable
         }
     }
 
+    /// <summary>The most of a successful answer that is held (connectors and jobs are small; lists are streamed).</summary>
+    public const int MaxAnswerBytes = 16 * 1024 * 1024;
+
+    /// <summary>The most of an accepted upload's or sync's answer that is read: a job is a few hundred bytes.</summary>
+    private const int MaxAcceptedBytes = 1024 * 1024;
+
     private async Task<HttpResponseMessage> SendWithRetriesAsync(
         HttpMethod method, string path, Func<HttpContent?>? content, RequestKind kind,
-        CancellationToken cancellationToken, long? uploadSize, Activity? activity)
+        CancellationToken cancellationToken, long? uploadSize, AnswerBody body, Activity? activity)
     {
         var options = _settings.Options;
         var deadline = new CallDeadline(options.TotalTimeout);
@@ -136,8 +142,20 @@ internal sealed class QarionTransport : IDisposable
             string reason;
             try
             {
-                // The whole answer is read within the attempt's timeout, so a server stalling mid-body times out too.
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptTimeout.Token).ConfigureAwait(false);
+                // The status decides first: a body is read after it, to a bound its purpose sets, within the attempt's timeout.
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptTimeout.Token).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode && body != AnswerBody.Streamed)
+                {
+                    try
+                    {
+                        await BufferAsync(response, body, method, displayPath, context, attemptTimeout.Token).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        response.Dispose();
+                        throw;
+                    }
+                }
                 reason = $"{(int)response.StatusCode} {Scrubber.Scrub(response.ReasonPhrase)}";
                 var rate = QarionRateLimit.From(response);
                 LastRateLimit = rate ?? LastRateLimit;
@@ -264,7 +282,7 @@ internal sealed class QarionTransport : IDisposable
                     if (wait is null || note is not null)
                     {
                         throw await ErrorMapper.FromResponseAsync(
-                            response, method.Method, displayPath, Scrubber, attempt, uploadSize, note, cancellationToken).ConfigureAwait(false);
+                            response, method.Method, displayPath, Scrubber, attempt, uploadSize, note, attemptTimeout.Token).ConfigureAwait(false);
                     }
                 }
             }
@@ -281,6 +299,67 @@ internal sealed class QarionTransport : IDisposable
                 ["qarion.retry.after"] = fromRetryAfter,
             }));
             await deadline.WaitAsync(options.Delay, wait!.Value, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Reads a successful answer's body whole, to its bound. A buffered body that is too large is an
+    /// error of its own; one that breaks off is a failed attempt (retried like any). An accepted upload's
+    /// body that is too large, breaks off or stalls is dropped: the server has the upload.
+    /// </summary>
+    private static async Task BufferAsync(HttpResponseMessage response, AnswerBody body, HttpMethod method, string displayPath, QarionErrorContext context, CancellationToken cancellationToken)
+    {
+        var limit = body == AnswerBody.Accepted ? MaxAcceptedBytes : MaxAnswerBytes;
+        byte[] bytes;
+        try
+        {
+            if (response.Content.Headers.ContentLength > limit)
+            {
+                throw new InvalidDataException();
+            }
+
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            using var held = new MemoryStream();
+            var buffer = new byte[16 * 1024];
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (held.Length + read > limit)
+                {
+                    throw new InvalidDataException();
+                }
+
+                held.Write(buffer, 0, read);
+            }
+
+            bytes = held.ToArray();
+        }
+        catch (Exception ex) when (body == AnswerBody.Accepted && ex is InvalidDataException or IOException or HttpRequestException or OperationCanceledException)
+        {
+            // What follows an accepted status cannot undo the acceptance: the job is then unknown.
+            bytes = [];
+        }
+        catch (IOException ex)
+        {
+            // The body broke off after the status: a failed attempt, retried as a lost answer is.
+            throw new HttpRequestException(HttpRequestError.ResponseEnded, $"the answer broke off after its status line: {ex.Message}", ex);
+        }
+        catch (InvalidDataException)
+        {
+            throw new QarionException(
+                $"{method} {displayPath} answered {(int)response.StatusCode} with a body larger than {limit / (1024 * 1024)} MB, far more than an answer of this kind holds. A proxy may have answered instead of Qarion.",
+                context with { StatusCode = response.StatusCode });
+        }
+
+        var headers = response.Content.Headers.ToList();
+        response.Content.Dispose();
+        response.Content = new ByteArrayContent(bytes);
+        foreach (var (name, values) in headers)
+        {
+            if (!name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                response.Content.Headers.TryAddWithoutValidation(name, values);
+            }
         }
     }
 

@@ -16,6 +16,22 @@ internal enum RequestKind
     NotIdempotent,
 }
 
+/// <summary>How a successful answer's body is read. Every body is read within the attempt's timeout and to a bound.</summary>
+internal enum AnswerBody
+{
+    /// <summary>Read whole before the call returns, up to <see cref="QarionTransport.MaxAnswerBytes"/>.</summary>
+    Buffered,
+
+    /// <summary>
+    /// The answer to a request that must not be sent twice (an upload, a sync): its 2xx status is the
+    /// success; a body that is too large, broken off or stalls afterwards is dropped, never a failure.
+    /// </summary>
+    Accepted,
+
+    /// <summary>Left to the caller, who reads it as it arrives (a list of any length).</summary>
+    Streamed,
+}
+
 internal static class RetryPolicy
 {
     public static bool IsRetryableStatus(HttpResponseMessage response, RequestKind kind)

@@ -80,6 +80,25 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
             return;
         }
 
+        if (fault is { EndlessAfter: true })
+        {
+            var original = context.Response.Body;
+            using var captured = new MemoryStream();
+            context.Response.Body = captured;
+            await HandleNormallyAsync(context, path);
+            context.Response.Body = original;
+            context.Response.ContentLength = null;
+            await original.WriteAsync(captured.ToArray(), context.RequestAborted);
+            var spaces = new byte[64 * 1024];
+            Array.Fill(spaces, (byte)' ');
+            for (long sent = 0; sent < 4L << 30 && !context.RequestAborted.IsCancellationRequested; sent += spaces.Length)
+            {
+                await original.WriteAsync(spaces, context.RequestAborted);
+            }
+
+            return;
+        }
+
         if (fault is not null && await ApplyAsync(fault, context))
         {
             return;
@@ -217,12 +236,62 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
             case "empty":
                 context.Response.StatusCode = fault.Status;
                 break;
+            case "raw-json":
+                // The fault's Detail, sent as it is, as JSON.
+                context.Response.StatusCode = fault.Status;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(fault.Detail ?? "");
+                break;
+            case "endless":
+                // No length, and no end: a proxy's runaway page. Stops when the client goes (or at 4 GB).
+                context.Response.StatusCode = fault.Status;
+                context.Response.ContentType = "text/plain";
+                var chunk = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("endless answer ", 4096)));
+                for (long sent = 0; sent < 4L << 30 && !context.RequestAborted.IsCancellationRequested; sent += chunk.Length)
+                {
+                    await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+                }
+
+                break;
+            case "huge-length":
+                // A length of a terabyte, a few bytes, then silence until the client gives up.
+                context.Response.StatusCode = fault.Status;
+                context.Response.ContentLength = 1L << 40;
+                await context.Response.Body.WriteAsync("{\"detail\": \"a"u8.ToArray(), context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                break;
+            case "connectors":
+                // A bare array of Count-independent size: fault.Items generated connectors, streamed without a length.
+                context.Response.StatusCode = fault.Status;
+                context.Response.ContentType = "application/json";
+                await StreamConnectorsAsync(context, fault.Items);
+                break;
             default:
                 await Problem(context, fault.Status, fault.Detail ?? $"Injected failure {fault.Status}.");
                 break;
         }
 
         return true;
+    }
+
+    private static async Task StreamConnectorsAsync(HttpContext context, int count)
+    {
+        var body = context.Response.Body;
+        await body.WriteAsync("["u8.ToArray(), context.RequestAborted);
+        var text = new System.Text.StringBuilder();
+        for (var i = 0; i < count; i++)
+        {
+            text.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture,
+                $"{{\"id\":\"{new Guid(i, 0, 0, new byte[8])}\",\"name\":\"connector_{i}\",\"connector_type\":\"dbt_manifest\",\"is_active\":true}}");
+            if (text.Length > 60_000 || i == count - 1)
+            {
+                await body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text.ToString()), context.RequestAborted);
+                text.Clear();
+            }
+        }
+
+        await body.WriteAsync("]"u8.ToArray(), context.RequestAborted);
     }
 
     public static Task Problem(HttpContext context, int status, string detail) =>

@@ -17,9 +17,13 @@ public sealed record Fault
     /// <summary>
     /// "json" (a detail message), "html" (a proxy's page), "text", "echo" (the request's Authorization
     /// header in a JSON detail), "echo-text" (the request's headers as plain text, as a debugging proxy
-    /// shows them) or "empty".
+    /// shows them), "empty", "endless" (no length, no end), "huge-length" (a terabyte announced, a few
+    /// bytes sent, then silence) or "connectors" (a streamed list of <see cref="Items"/> connectors).
     /// </summary>
     public string Body { get; init; } = "json";
+
+    /// <summary>With Body "connectors": how many generated connectors the list holds (connector_0, connector_1, …).</summary>
+    public int Items { get; init; }
 
     /// <summary>The text of the answer ("json": its detail; "text": the body); null for the default words.</summary>
     public string? Detail { get; init; }
@@ -35,6 +39,12 @@ public sealed record Fault
 
     /// <summary>Handle the request, then drop the connection before the answer leaves: the work is done, the client never hears.</summary>
     public bool DropAfter { get; init; }
+
+    /// <summary>
+    /// Handle the request as usual, then send its answer followed by an endless tail of spaces (no length):
+    /// the work is done and the status is a success, but the body never ends.
+    /// </summary>
+    public bool EndlessAfter { get; init; }
 
     /// <summary>Only requests with this method (GET, DELETE, …).</summary>
     public string? Method { get; init; }
