@@ -75,4 +75,52 @@ public sealed class NotRegularFileTests
         Assert.Equal("", lines[^1]);
         Assert.Empty(run.Engine.Warnings);
     }
+
+    [Fact]
+    public async Task On_a_full_disk_the_summary_keeps_no_half_row_and_costs_one_warning()
+    {
+        // A real full disk: a 64 KB tmpfs. Mounting needs root, which CI and these machines have.
+        var mountPoint = TestData.TempDirectory("full");
+        using (var mount = Process.Start("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mountPoint])!)
+        {
+            mount.WaitForExit();
+            Assert.True(mount.ExitCode == 0, "mount -t tmpfs needs root: run the tests as CI does");
+        }
+
+        try
+        {
+            await using var server = await ServerHarness.StartAsync();
+            var summary = Path.Combine(mountPoint, "step_summary.md");
+            // The summary fills its whole block, then the rest of the disk is filled.
+            File.WriteAllText(summary, "# Earlier steps\n" + new string('x', 4096 - 17) + "\n");
+            try
+            {
+                using var filler = new FileStream(Path.Combine(mountPoint, "filler"), FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+                var block = new byte[4096];
+                while (true)
+                {
+                    filler.Write(block);
+                }
+            }
+            catch (IOException)
+            {
+                // Full.
+            }
+
+            var before = File.ReadAllBytes(summary);
+            var run = new TaskRun(server, Jaffle) { Task = { ConnectorId = server.Seed("jaffle_shop") } };
+            run.Environment["GITHUB_STEP_SUMMARY"] = summary;
+
+            Assert.True(run.Execute(), run.Engine.AllText);
+
+            Assert.Single(server.State.Uploads);
+            Assert.Equal("QRN3005", Assert.Single(run.Engine.Warnings).Code);
+            Assert.Equal(before, File.ReadAllBytes(summary));
+        }
+        finally
+        {
+            using var unmount = Process.Start("umount", ["-l", mountPoint])!;
+            unmount.WaitForExit();
+        }
+    }
 }

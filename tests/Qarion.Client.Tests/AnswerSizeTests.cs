@@ -108,4 +108,21 @@ public sealed class AnswerSizeTests
 
         Assert.Contains("answered 200 with a body that could not be read as a list", error.Message);
     }
+
+    [Theory]
+    [InlineData("gzip", "Content-Encoding gzip")]
+    [InlineData("binary", "application/octet-stream")]
+    public async Task A_body_that_is_not_text_is_described_not_quoted(string body, string described)
+    {
+        await using var server = await ServerHarness.StartAsync();
+        server.State.Faults.Add(new Fault { Status = 502, Body = body, Count = 5 });
+        using var client = server.Client(o => o.MaxRetries = 0);
+
+        var error = await Assert.ThrowsAsync<QarionServerException>(() => client.Connectors.ListAsync(ServerHarness.Space));
+
+        Assert.Contains("the answer was not text (", error.Message);
+        Assert.Contains(described, error.Message);
+        Assert.DoesNotContain("\uFFFD", error.Message);
+        Assert.DoesNotMatch(@"[\x00-\x08\x0E-\x1F]", error.Message);
+    }
 }

@@ -49,7 +49,8 @@ internal sealed class SummaryWriter(Func<string, string?> environment, Action<st
             FileStream file;
             try
             {
-                file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                // Unbuffered: a write that fails (a full disk) fails here, where the partial row is taken back.
+                file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
             }
             catch (IOException ex) when (IsHeldByAnother(ex) && DateTime.UtcNow < deadline)
             {

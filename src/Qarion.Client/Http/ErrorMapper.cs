@@ -127,6 +127,12 @@ internal static partial class ErrorMapper
         }
 
         var mediaType = response.Content.Headers.ContentType?.MediaType ?? "no content type";
+        var encoding = string.Join(", ", response.Content.Headers.ContentEncoding);
+        if (encoding.Length > 0 || ServerText.IsNotText(body))
+        {
+            return $"the answer was not text ({mediaType}{(encoding.Length > 0 ? ", Content-Encoding " + encoding : "")}, {body.Length:N0} characters read), so it is not quoted; a proxy or gateway may have answered instead of Qarion.";
+        }
+
         if (mediaType.Contains("html", StringComparison.OrdinalIgnoreCase) || body.TrimStart().StartsWith('<'))
         {
             var title = Title().Match(body);

@@ -35,6 +35,24 @@ internal static class ServerText
         return Inert(folded.ToString());
     }
 
+    /// <summary>
+    /// Whether decoded text is not text at all (a compressed or binary body): bytes that were not UTF-8, or
+    /// control characters beyond tabs and line breaks. Such a body is described, never quoted.
+    /// </summary>
+    public static bool IsNotText(string text)
+    {
+        var odd = 0;
+        foreach (var c in text)
+        {
+            if (c == '\uFFFD' || (char.IsControl(c) && c is not ('\t' or '\r' or '\n')))
+            {
+                odd++;
+            }
+        }
+
+        return odd > 0 && odd * 100 >= text.Length;
+    }
+
     /// <summary>Each line inert, the lines kept (for a whole exception with its stack, at low importance).</summary>
     public static string NeutralizeLines(string? text) =>
         string.Join('\n', (text ?? "").ReplaceLineEndings("\n").Split('\n').Select(line => Inert(line.Replace('\u2028', ' ').Replace('\u2029', ' '))));

@@ -236,6 +236,27 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
             case "empty":
                 context.Response.StatusCode = fault.Status;
                 break;
+            case "gzip":
+                // A compressed page the client never asked to be compressed.
+                context.Response.StatusCode = fault.Status;
+                context.Response.ContentType = "text/html";
+                context.Response.Headers.ContentEncoding = "gzip";
+                using (var packed = new MemoryStream())
+                {
+                    using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+                    {
+                        gzip.Write(System.Text.Encoding.UTF8.GetBytes(fault.Detail ?? "<html><body>upstream failed</body></html>"));
+                    }
+
+                    await context.Response.Body.WriteAsync(packed.ToArray(), context.RequestAborted);
+                }
+
+                break;
+            case "binary":
+                context.Response.StatusCode = fault.Status;
+                context.Response.ContentType = "application/octet-stream";
+                await context.Response.Body.WriteAsync(Enumerable.Range(0, 2048).Select(i => (byte)(i * 37 % 256)).ToArray(), context.RequestAborted);
+                break;
             case "raw-json":
                 // The fault's Detail, sent as it is, as JSON.
                 context.Response.StatusCode = fault.Status;
