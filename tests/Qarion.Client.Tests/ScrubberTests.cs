@@ -55,4 +55,33 @@ public sealed class ScrubberTests
         Assert.DoesNotContain("unicode-escaped-7d1f2c9a", scrubbed);
         Assert.Contains("***", scrubbed);
     }
+
+    public static TheoryData<string, string> EscapedEchoes()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var key in new[] { "qk_\"quoted\"-7d1f2c9a", "qk_back\\slash-7d1f2c9a", "qk_both\\\"-7d1f2c9a" })
+        {
+            foreach (var form in Secrets.FormsOf(key).Skip(1))
+            {
+                data.Add(key, $"plain text echo: Authorization: Bearer {form}");
+                data.Add(key, $"<html><head><title>denied {form}</title></head><body>{form}</body></html>");
+                data.Add(key, $"{{\"detail\": \"Bearer {form}\", \"cut\": \"off");
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EscapedEchoes))]
+    public async Task A_key_echoed_in_an_escaped_form_in_a_body_that_is_not_valid_json_is_masked(string key, string body)
+    {
+        await using var server = await ServerHarness.StartAsync();
+        server.State.Faults.Add(new Fault { Status = 500, Body = "text", Detail = body });
+        using var client = new QarionClient(new QarionClientOptions { ApiKey = key, BaseUrl = server.Server.Url, MaxRetries = 0 });
+
+        var error = await Assert.ThrowsAnyAsync<QarionException>(() => client.Connectors.ListAsync(ServerHarness.Space));
+
+        Secrets.AssertNoKey(error, key);
+    }
 }

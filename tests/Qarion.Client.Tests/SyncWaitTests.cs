@@ -94,4 +94,31 @@ public sealed class SyncWaitTests
         Assert.All(reports, r => Assert.Equal(job.Id, r.LastSeen?.Id));
         Assert.Contains(reports, r => r.LastSeen!.Status is "queued" or "running");
     }
+
+    [Fact]
+    public async Task A_status_the_client_does_not_know_is_not_final_and_the_wait_polls_on_until_success()
+    {
+        // A sync that would take an hour by itself: its statuses are set by the test.
+        await using var server = await ServerHarness.StartAsync(o => o.SyncDuration = TimeSpan.FromHours(1));
+        var id = server.Seed("jaffle_shop");
+        using var client = server.Client(o => o.MaxRetries = 0);
+        var job = (await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, Jaffle)).Job;
+        var serverJob = server.State.Jobs(ServerHarness.Space).Single();
+        server.State.Advance(serverJob, "cancelling");
+        int Polls() => server.Requests.Count(r => r.Path.Contains("sync-history", StringComparison.Ordinal));
+
+        var waiting = client.Connectors.WaitForSyncAsync(ServerHarness.Space, job.Id!, new SyncWaitOptions { PollInterval = TimeSpan.FromMilliseconds(20) });
+        for (var i = 0; i < 1000 && Polls() < 3 && !waiting.IsCompleted; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        // Three looks at "cancelling", and still waiting.
+        Assert.False(waiting.IsCompleted, "the wait stopped at a status it does not know");
+        server.State.Advance(serverJob, "success");
+        var done = await waiting.WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal("success", done.Status);
+        Assert.Equal(SyncJobState.Succeeded, done.State);
+    }
 }
