@@ -13,8 +13,10 @@ public sealed class EndToEndMSBuildTests(PackageFixture package)
         await using var server = await ServerHarness.StartAsync();
         var dbt = ConsumerProject.For(package, server, "transitive");
         dbt.Properties["QarionConnectorId"] = server.Seed("jaffle_shop");
+        // The package is a development dependency (private by default): written out as a user can, it flows on.
+        dbt.ReferenceAttributes = " PrivateAssets=\"none\"";
         dbt.Write();
-        // A C# app that references the dbt project, whose PackageReference lacks PrivateAssets="all".
+        // A C# app that references the dbt project, and so gets the package transitively.
         var app = Path.Combine(dbt.Root, "app");
         Directory.CreateDirectory(app);
         File.WriteAllText(Path.Combine(app, "app.csproj"), """
@@ -24,7 +26,8 @@ public sealed class EndToEndMSBuildTests(PackageFixture package)
                 <TargetFramework>net10.0</TargetFramework>
               </PropertyGroup>
               <ItemGroup>
-                <ProjectReference Include="../jaffle_shop/jaffle_shop.csproj" ReferenceOutputAssembly="false" />
+                <!-- NuGet flows no package through a reference with ReferenceOutputAssembly="false": a plain one, as a user writes it. -->
+                <ProjectReference Include="../jaffle_shop/jaffle_shop.csproj" />
               </ItemGroup>
             </Project>
             """);
@@ -33,6 +36,9 @@ public sealed class EndToEndMSBuildTests(PackageFixture package)
         var result = await DotnetRunner.RunAsync(app, ["build", "app.csproj", "-nr:false"], ConsumerProject.Ci());
 
         Assert.True(result.ExitCode == 0, result.ToString());
+        // First, that the package did reach the app: else "stays silent" below could not fail.
+        var assets = File.ReadAllText(Path.Combine(app, "obj", "project.assets.json"));
+        Assert.True(assets.Contains($"\"Qarion.Build/{package.Version}\"", StringComparison.Ordinal), assets + "\n---\n" + File.ReadAllText(dbt.ProjectPath));
         Assert.DoesNotContain("QRN", result.Output);
         Assert.DoesNotContain("Qarion: app:", result.Output);
         Assert.Contains("Qarion: jaffle_shop: uploaded", result.Output);

@@ -37,6 +37,9 @@ public sealed class ConsumerProject
 
     public string ExtraXml { get; set; } = "";
 
+    /// <summary>Attributes added to the PackageReference, e.g. <c>PrivateAssets="none"</c>.</summary>
+    public string ReferenceAttributes { get; set; } = "";
+
     public static string NewRoot(string prefix) => TestData.TempDirectory(prefix);
 
     /// <summary>A project with the real jaffle-shop manifest in target/, pointed at a local server's URL and space.</summary>
@@ -85,7 +88,7 @@ public sealed class ConsumerProject
                 {frameworks}
             {properties}  </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="Qarion.Build" Version="{Package.Version}" />
+                <PackageReference Include="Qarion.Build" Version="{Package.Version}"{ReferenceAttributes} />
               </ItemGroup>
               <Target Name="_ShowQarionOutputs" AfterTargets="QarionUploadDbtManifest">
                 <Message Importance="high" Text="sync-job-id=[$(QarionSyncJobId)] status=[$(QarionSyncJobStatus)]" />
