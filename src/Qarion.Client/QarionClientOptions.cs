@@ -61,6 +61,13 @@ public sealed class QarionClientOptions
     /// </summary>
     public Action<QarionRetry>? OnRetry { get; set; }
 
+    /// <summary>
+    /// Called before a request waits for its slot because the key's rate-limit budget is known spent
+    /// (<c>X-RateLimit-Remaining: 0</c>, from this client or, with <see cref="SharedRateLimitDirectory"/>, another),
+    /// so that a caller can say why nothing seems to happen.
+    /// </summary>
+    public Action<QarionPacing>? OnPacing { get; set; }
+
     /// <summary>Added to the User-Agent header, e.g. <c>Qarion.Build/1.0</c>.</summary>
     public string? UserAgent { get; set; }
 
@@ -73,6 +80,12 @@ public sealed class QarionClientOptions
     /// <summary>A copy taken when a client is made, so later changes to this object do not reach that client.</summary>
     internal QarionClientOptions Copy() => (QarionClientOptions)MemberwiseClone();
 }
+
+/// <summary>A request about to wait for its slot in the key's rate limit, instead of drawing a 429.</summary>
+/// <param name="Method">The HTTP method.</param>
+/// <param name="Path">The request path, without the base URL.</param>
+/// <param name="Delay">The wait before it is sent.</param>
+public sealed record QarionPacing(string Method, string Path, TimeSpan Delay);
 
 /// <summary>One retry about to happen: which call, which attempt failed and why, and how long the client waits first.</summary>
 /// <param name="Method">The HTTP method.</param>

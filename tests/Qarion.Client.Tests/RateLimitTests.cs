@@ -40,7 +40,8 @@ public sealed class RateLimitTests
     public async Task With_the_budget_spent_requests_wait_for_their_slot_and_draw_no_429()
     {
         await using var server = await ServerHarness.StartAsync(o => { o.RateLimit = 600; o.RateLimitBurst = 3; });
-        using var client = RealClient(server, o => o.MaxRetries = 0);
+        var paced = new List<QarionPacing>();
+        using var client = RealClient(server, o => { o.MaxRetries = 0; o.OnPacing = p => { lock (paced) { paced.Add(p); } }; });
 
         for (var i = 0; i < 12; i++)
         {
@@ -49,6 +50,10 @@ public sealed class RateLimitTests
 
         Assert.Equal(12, server.Requests.Count);
         Assert.DoesNotContain(server.Requests, r => r.Status == 429);
+        // Each wait for a slot was announced, so a host can say why nothing seems to happen.
+        Assert.NotEmpty(paced);
+        Assert.All(paced, p => Assert.Equal(("GET", $"/catalog/spaces/{ServerHarness.Space}/connectors"), (p.Method, p.Path)));
+        Assert.All(paced, p => Assert.InRange(p.Delay.TotalSeconds, 0.0001, 2));
     }
 
     [Fact]

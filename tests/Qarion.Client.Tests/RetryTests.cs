@@ -137,6 +137,19 @@ public sealed class RetryTests
     }
 
     [Fact]
+    public async Task A_backoff_that_would_end_past_the_deadline_is_not_waited_for()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        server.State.Faults.Add(new Fault { Status = 503, Count = 5 });
+        using var client = server.Client(o => { o.RetryBaseDelay = TimeSpan.FromSeconds(60); o.TotalTimeout = TimeSpan.FromSeconds(10); });
+
+        await Assert.ThrowsAsync<QarionServerException>(() => client.Connectors.ListAsync(ServerHarness.Space));
+
+        Assert.Single(server.Requests);
+        Assert.Empty(server.Delays);
+    }
+
+    [Fact]
     public async Task A_retry_after_beyond_the_total_timeout_is_not_waited_for()
     {
         await using var server = await ServerHarness.StartAsync();

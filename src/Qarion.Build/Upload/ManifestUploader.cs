@@ -250,6 +250,8 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
             // The projects of one build (and of other builds on this machine) share the key's budget.
             SharedRateLimitDirectory = Path.Combine(Path.GetTempPath(), "qarion-build"),
             UserAgent = "Qarion.Build/" + typeof(ManifestUploader).Assembly.GetName().Version?.ToString(3),
+            OnPacing = pacing => log.Detail(FormattableString.Invariant(
+                $"Qarion: {pacing.Method} {pacing.Path} waits {pacing.Delay.TotalSeconds:0.#} s for its turn: the API key's rate limit is spent for now (X-RateLimit-Remaining: 0), shared with the builds that use the same key.")),
             OnRetry = retry => log.Detail(FormattableString.Invariant(
                 $"Qarion: {retry.Method} {retry.Path} attempt {retry.Attempt} failed ({retry.Reason}); trying again in {retry.Delay.TotalSeconds:0.#} s{(retry.FromRetryAfter ? ", as the server's Retry-After asks" : "")}.")),
         };

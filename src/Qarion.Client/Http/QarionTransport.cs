@@ -268,13 +268,14 @@ internal sealed class QarionTransport : IDisposable
                     else if (RetryPolicy.IsRetryableStatus(response, kind))
                     {
                         failures++;
-                        if (!CanRetry(failures, deadline, retryAfter, out wait) && retryAfter is { } asked && failures <= options.MaxRetries)
+                        if (!CanRetry(failures, deadline, retryAfter, out wait))
                         {
-                            note = $"The server asked to wait {asked.TotalSeconds:0.#} s before trying again (Retry-After), longer than the " +
-                                   $"{Math.Max(0, deadline.Left.TotalSeconds):0.#} s left of this call's deadline, so it was not retried.";
-                        }
-                        else if (failures > options.MaxRetries)
-                        {
+                            if (retryAfter is { } asked && failures <= options.MaxRetries)
+                            {
+                                note = $"The server asked to wait {asked.TotalSeconds:0.#} s before trying again (Retry-After), longer than the " +
+                                       $"{Math.Max(0, deadline.Left.TotalSeconds):0.#} s left of this call's deadline, so it was not retried.";
+                            }
+
                             wait = null;
                         }
                     }
@@ -382,6 +383,7 @@ internal sealed class QarionTransport : IDisposable
                 context, turn) { Advice = advice, RateLimit = LastRateLimit };
         }
 
+        _settings.Options.OnPacing?.Invoke(new QarionPacing(method.Method, displayPath, turn));
         Telemetry.Waits.Record(turn.TotalSeconds);
         await deadline.WaitAsync(_settings.Options.Delay, turn, cancellationToken).ConfigureAwait(false);
     }

@@ -91,11 +91,7 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
             await original.WriteAsync(captured.ToArray(), context.RequestAborted);
             var spaces = new byte[64 * 1024];
             Array.Fill(spaces, (byte)' ');
-            for (long sent = 0; sent < 4L << 30 && !context.RequestAborted.IsCancellationRequested; sent += spaces.Length)
-            {
-                await original.WriteAsync(spaces, context.RequestAborted);
-            }
-
+            await WriteEndlesslyAsync(original, spaces, context.RequestAborted);
             return;
         }
 
@@ -267,12 +263,7 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
                 // No length, and no end: a proxy's runaway page. Stops when the client goes (or at 4 GB).
                 context.Response.StatusCode = fault.Status;
                 context.Response.ContentType = "text/plain";
-                var chunk = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("endless answer ", 4096)));
-                for (long sent = 0; sent < 4L << 30 && !context.RequestAborted.IsCancellationRequested; sent += chunk.Length)
-                {
-                    await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
-                }
-
+                await WriteEndlesslyAsync(context.Response.Body, System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("endless answer ", 4096))), context.RequestAborted);
                 break;
             case "huge-length":
                 // A length of a terabyte, a few bytes, then silence until the client gives up.
@@ -294,6 +285,15 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
         }
 
         return true;
+    }
+
+    /// <summary>Writes the chunk again and again until the client goes, or 4 GB (a test that forgot to stop must still end).</summary>
+    private static async Task WriteEndlesslyAsync(Stream body, byte[] chunk, CancellationToken aborted)
+    {
+        for (long sent = 0; sent < 4L << 30 && !aborted.IsCancellationRequested; sent += chunk.Length)
+        {
+            await body.WriteAsync(chunk, aborted);
+        }
     }
 
     private static async Task StreamConnectorsAsync(HttpContext context, int count)
