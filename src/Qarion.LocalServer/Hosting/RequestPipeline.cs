@@ -304,7 +304,9 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
         for (var i = 0; i < count; i++)
         {
             text.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture,
-                $"{{\"id\":\"{new Guid(i, 0, 0, new byte[8])}\",\"name\":\"connector_{i}\",\"connector_type\":\"dbt_manifest\",\"is_active\":true}}");
+                $"{{\"id\":\"{new Guid(i, 0, 0, new byte[8])}\",\"name\":\"connector_{i}\",\"connector_type\":\"dbt_manifest\",\"is_active\":true," +
+                $"\"config\":{{\"project\":\"analytics_{i}\",\"target\":\"prod\",\"schedule\":\"0 3 * * *\",\"owner\":\"data-platform@example.com\"}}," +
+                $"\"product_count\":{i % 500},\"created_at\":\"2026-01-15T10:30:00Z\"}}");
             if (text.Length > 60_000 || i == count - 1)
             {
                 await body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text.ToString()), context.RequestAborted);
