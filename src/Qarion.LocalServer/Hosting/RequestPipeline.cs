@@ -207,15 +207,15 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
             context.Response.Headers.Location = fault.Location;
         }
 
+        // Every body answers with the fault's status (Problem sets it too, to the same value).
+        context.Response.StatusCode = fault.Status;
         switch (fault.Body)
         {
             case "html":
-                context.Response.StatusCode = fault.Status;
                 context.Response.ContentType = "text/html";
                 await context.Response.WriteAsync($"<html><head><title>{fault.Status} Bad Gateway</title></head><body><h1>{fault.Status} Bad Gateway</h1><hr>nginx</body></html>");
                 break;
             case "text":
-                context.Response.StatusCode = fault.Status;
                 context.Response.ContentType = "text/plain";
                 await context.Response.WriteAsync(fault.Detail ?? "upstream connect error or disconnect/reset before headers");
                 break;
@@ -224,17 +224,14 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
                 await Problem(context, fault.Status, $"Rejected request with headers: Authorization: {context.Request.Headers.Authorization}");
                 break;
             case "echo-text":
-                context.Response.StatusCode = fault.Status;
                 context.Response.ContentType = "text/plain";
                 await context.Response.WriteAsync(
                     "Request headers:\n" + string.Join("\n", context.Request.Headers.Select(h => $"{h.Key}: {h.Value}")) + "\n");
                 break;
             case "empty":
-                context.Response.StatusCode = fault.Status;
                 break;
             case "gzip":
                 // A compressed page the client never asked to be compressed.
-                context.Response.StatusCode = fault.Status;
                 context.Response.ContentType = "text/html";
                 context.Response.Headers.ContentEncoding = "gzip";
                 using (var packed = new MemoryStream())
@@ -249,25 +246,21 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
 
                 break;
             case "binary":
-                context.Response.StatusCode = fault.Status;
                 context.Response.ContentType = "application/octet-stream";
                 await context.Response.Body.WriteAsync(Enumerable.Range(0, 2048).Select(i => (byte)(i * 37 % 256)).ToArray(), context.RequestAborted);
                 break;
             case "raw-json":
                 // The fault's Detail, sent as it is, as JSON.
-                context.Response.StatusCode = fault.Status;
                 context.Response.ContentType = "application/json";
                 await context.Response.WriteAsync(fault.Detail ?? "");
                 break;
             case "endless":
                 // No length, and no end: a proxy's runaway page. Stops when the client goes (or at 4 GB).
-                context.Response.StatusCode = fault.Status;
                 context.Response.ContentType = "text/plain";
                 await WriteEndlesslyAsync(context.Response.Body, System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("endless answer ", 4096))), context.RequestAborted);
                 break;
             case "huge-length":
                 // A length of a terabyte, a few bytes, then silence until the client gives up.
-                context.Response.StatusCode = fault.Status;
                 context.Response.ContentLength = 1L << 40;
                 await context.Response.Body.WriteAsync("{\"detail\": \"a"u8.ToArray(), context.RequestAborted);
                 await context.Response.Body.FlushAsync(context.RequestAborted);
@@ -275,7 +268,6 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
                 break;
             case "connectors":
                 // A bare array of Count-independent size: fault.Items generated connectors, streamed without a length.
-                context.Response.StatusCode = fault.Status;
                 context.Response.ContentType = "application/json";
                 await StreamConnectorsAsync(context, fault.Items);
                 break;
