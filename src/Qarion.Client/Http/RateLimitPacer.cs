@@ -32,9 +32,6 @@ internal sealed class RateLimitPacer
         _file = Path.Combine(directory, $"qarion-ratelimit-{hash}.state");
     }
 
-    /// <summary>The shared file, when there is one (for tests).</summary>
-    internal string? File => _file;
-
     /// <summary>
     /// Takes the next place: zero while the budget lasts, else the wait until the next slot. A slot more
     /// than <paramref name="longest"/> away is not taken (the caller will not wait that long): only the wait is told.

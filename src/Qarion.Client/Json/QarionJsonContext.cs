@@ -8,7 +8,6 @@ namespace Qarion.Client.Json;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(Connector))]
-[JsonSerializable(typeof(List<Connector>))]
 [JsonSerializable(typeof(ConnectorCreate))]
 [JsonSerializable(typeof(ConnectorUpdate))]
 [JsonSerializable(typeof(SyncJob))]
