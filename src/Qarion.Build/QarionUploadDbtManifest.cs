@@ -156,7 +156,7 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
         try
         {
             var obj = string.IsNullOrEmpty(StampFile) ? null : Path.GetDirectoryName(Path.GetFullPath(StampFile));
-            new SummaryWriter(GetEnvironmentVariable, line => Log.LogMessage(MessageImportance.High, line)).Write(row, obj);
+            new SummaryWriter(GetEnvironmentVariable, line => Log.LogMessage(MessageImportance.High, line)) { Pause = SummaryPause }.Write(row, obj);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -168,6 +168,9 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
 
     /// <summary>A seam for tests: how often a long sync wait reports.</summary>
     internal TimeSpan SyncProgressInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A seam for tests: the short wait while another project holds the run summary.</summary>
+    internal Action<TimeSpan> SummaryPause { get; set; } = Thread.Sleep;
 
     private string ProjectName()
     {

@@ -28,4 +28,31 @@ public sealed class RunSummaryTests
         Assert.Contains(@"'mis\|typed'", row);
         Assert.Contains(@"'a\|real\|one'", row);
     }
+
+    [Fact]
+    public async Task A_summary_another_project_holds_for_a_moment_gets_the_row_once_it_is_free()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var summary = Path.Combine(TestData.TempDirectory("summary"), "step_summary.md");
+        // Another project of the same build is appending its row: the file is locked as the task comes to it.
+        var other = new FileStream(summary, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        var waits = 0;
+        var run = new TaskRun(server, Jaffle) { Task = { ConnectorId = server.Seed("jaffle_shop") } };
+        run.Environment["GITHUB_STEP_SUMMARY"] = summary;
+        // The first wait for the lock is when the other project is done.
+        run.Task.SummaryPause = _ =>
+        {
+            if (waits++ == 0)
+            {
+                other.Dispose();
+            }
+        };
+
+        Assert.True(run.Execute(), run.Engine.AllText);
+        other.Dispose();
+
+        Assert.Equal(1, waits);
+        Assert.Empty(run.Engine.Warnings);
+        Assert.Single(File.ReadAllLines(summary), l => l.StartsWith("| jaffle |", StringComparison.Ordinal));
+    }
 }

@@ -19,6 +19,9 @@ internal sealed class SummaryWriter(Func<string, string?> environment, Action<st
     /// <summary>How long another project of the same build may hold the file before this row is given up.</summary>
     private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(2);
 
+    /// <summary>The wait between two tries for the lock. A seam for tests.</summary>
+    public Action<TimeSpan> Pause { get; init; } = Thread.Sleep;
+
     public void Write(SummaryRow row, string? intermediateDirectory)
     {
         if (environment("GITHUB_STEP_SUMMARY") is { Length: > 0 } stepSummary)
@@ -36,7 +39,7 @@ internal sealed class SummaryWriter(Func<string, string?> environment, Action<st
     }
 
     /// <summary>Reads the tail and appends while holding the file alone, so rows of parallel projects never interleave.</summary>
-    private static void AppendLocked(string path, SummaryRow row)
+    private void AppendLocked(string path, SummaryRow row)
     {
         if (FileKind.NotRegular(path) is { } kind)
         {
@@ -52,10 +55,10 @@ internal sealed class SummaryWriter(Func<string, string?> environment, Action<st
                 // Unbuffered: a write that fails (a full disk) fails here, where the partial row is taken back.
                 file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
             }
-            catch (IOException ex) when (IsHeldByAnother(ex) && DateTime.UtcNow < deadline)
+            catch (IOException ex) when (FileLocks.IsHeldByAnother(ex) && DateTime.UtcNow < deadline)
             {
                 // Another project of the same build holds the file for a moment.
-                Thread.Sleep(20);
+                Pause(TimeSpan.FromMilliseconds(20));
                 continue;
             }
 
@@ -103,9 +106,6 @@ internal sealed class SummaryWriter(Func<string, string?> environment, Action<st
             // Nothing more can be done; the warning says the row was not written.
         }
     }
-
-    /// <summary>A sharing or lock violation: worth a short wait. Anything else does not pass by waiting.</summary>
-    private static bool IsHeldByAnother(IOException exception) => (exception.HResult & 0xFFFF) is 32 or 33;
 }
 
 /// <summary>A run summary that could not be written, with what the path is: one warning, never a failed build.</summary>

@@ -166,9 +166,10 @@ internal sealed class RateLimitPacer
             {
                 return null;
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (IOException ex) when (FileLocks.IsHeldByAnother(ex) && DateTime.UtcNow < deadline)
             {
-                // Another client holds it for a moment.
+                // Another client holds it for a moment. Any other error (a read-only or full temp
+                // folder) does not pass by waiting: this request paces alone.
                 Thread.Sleep(5);
             }
             catch (IOException)
