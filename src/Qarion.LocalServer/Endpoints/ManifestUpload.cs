@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
-using Qarion.Client.Manifests;
 using Qarion.LocalServer.State;
 
 namespace Qarion.LocalServer.Endpoints;
@@ -50,15 +49,12 @@ internal static class ManifestUpload
                     continue;
                 }
 
-                var (bytes, sha, manifest, problem) = await ReadPartAsync(section.Body, received, !state.Options.DiscardUploads, http.RequestAborted);
+                var (bytes, sha, summary, problem) = await ReadPartAsync(section.Body, received, http.RequestAborted);
                 // Drain the rest of the body so a truncated request is seen as one.
                 while (await reader.ReadNextSectionAsync(http.RequestAborted) is not null)
                 {
                 }
 
-                var summary = manifest is null ? null : new ManifestSummary(
-                    manifest.SchemaVersionUrl, manifest.DbtVersion, (int)manifest.Nodes, (int)manifest.Sources,
-                    (int)manifest.Macros, (int)manifest.Exposures, (int)manifest.Metrics);
                 var failure = problem is null ? null : $"The uploaded file is not a valid dbt manifest: {problem}";
                 var job = state.AddJob(slug, id, summary, failure);
                 state.RecordUpload(new ReceivedUpload(
@@ -115,7 +111,7 @@ internal static class ManifestUpload
         }
 
         var job = state.AddJob(slug, id, manifest: null, failure: null);
-        state.RecordUpload(new ReceivedUpload(slug, id, "body", null, http.Request.ContentType, received.Bytes, Sha256.Hex(hash), job.Id, null));
+        state.RecordUpload(new ReceivedUpload(slug, id, "body", null, http.Request.ContentType, received.Bytes, Hex(hash), job.Id, null));
         SyncRunner.Start(state, job);
         return Results.Json(state.Show(job), statusCode: 202);
     }
@@ -126,13 +122,11 @@ internal static class ManifestUpload
         public long Bytes;
     }
 
-    private static async Task<(long Bytes, string Sha256, DbtManifestInfo? Manifest, string? Problem)> ReadPartAsync(
-        Stream body, Progress received, bool parse, CancellationToken cancellationToken)
+    private static async Task<(long Bytes, string Sha256, ManifestSummary? Manifest, string? Problem)> ReadPartAsync(
+        Stream body, Progress received, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var manifest = new DbtManifestReader();
-        // Not reading the manifest (--discard-uploads) is the same as having found nothing to say about it.
-        string? problem = parse ? null : "";
+        var manifest = new UploadedManifest();
         long bytes = 0;
         var buffer = ArrayPool<byte>.Shared.Rent(128 * 1024);
         try
@@ -143,17 +137,7 @@ internal static class ManifestUpload
                 bytes += read;
                 received.Bytes = bytes;
                 hash.AppendData(buffer, 0, read);
-                if (problem is null)
-                {
-                    try
-                    {
-                        manifest.Append(buffer.AsSpan(0, read));
-                    }
-                    catch (DbtManifestException ex)
-                    {
-                        problem = ex.Message;
-                    }
-                }
+                manifest.Append(buffer.AsSpan(0, read));
             }
         }
         finally
@@ -161,25 +145,12 @@ internal static class ManifestUpload
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        DbtManifestInfo? info = null;
-        if (!parse)
-        {
-            problem = null;
-        }
-        else if (problem is null)
-        {
-            try
-            {
-                info = manifest.Complete();
-            }
-            catch (DbtManifestException ex)
-            {
-                problem = ex.Message;
-            }
-        }
-
-        return (bytes, Sha256.Hex(hash), info, problem);
+        var summary = manifest.Complete();
+        return (bytes, Hex(hash), summary, manifest.Problem);
     }
+
+    /// <summary>Lower-case hex of the SHA-256 so far, as the tests compute it from the file they sent.</summary>
+    private static string Hex(IncrementalHash hash) => Convert.ToHexStringLower(hash.GetHashAndReset());
 
     private static IResult MissingFile(string message) => Results.Json(
         new JsonObject { ["detail"] = new JsonArray(ApiEndpoints.FieldError("file", message, "missing")) },
