@@ -84,8 +84,27 @@ public sealed class HonestTaskTests
         Assert.Equal("QRN2013", error.Code);
         Assert.Contains("untrusted root: it is self-signed", error.Message);
         Assert.Contains("127.0.0.1", error.Message);
+        // The task's advice, in MSBuild terms: the property and the docs' section, not the client's option.
+        Assert.EndsWith("If this server uses a private certificate authority, make this machine trust it (docs: \"Private certificate authorities\"); otherwise check the host name in QarionApiUrl.", error.Message);
+        Assert.DoesNotContain("QarionClientOptions", error.Message);
         Assert.Empty(run.Delays);
         Assert.Contains(run.Engine.Messages, m => m.Importance == MessageImportance.Low && m.Message!.Contains("AuthenticationException"));
+    }
+
+    [Fact]
+    public async Task A_redirect_is_QRN2011_with_advice_in_MSBuild_terms()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var run = new TaskRun(server, Jaffle) { Task = { ConnectorName = "jaffle_shop" } };
+        server.State.Faults.Add(new Fault { Status = 308, Location = "https://api.qarion.example/v2/", Body = "empty" });
+
+        Assert.False(run.Execute());
+
+        var error = Assert.Single(run.Engine.Errors);
+        Assert.Equal("QRN2011", error.Code);
+        Assert.Contains("was redirected (308 Permanent Redirect) to https://api.qarion.example/v2/", error.Message);
+        Assert.EndsWith("Set QarionApiUrl to the address the server redirects to.", error.Message);
+        Assert.DoesNotContain("QarionClientOptions", error.Message);
     }
 
     [Fact]

@@ -328,6 +328,8 @@ public sealed class TaskTests
         await closed.DisposeAsync();
         Assert.False(refused.Execute());
         Assert.Equal("QRN2009", refused.ErrorCode);
+        Assert.EndsWith("Check QarionApiUrl, the network and any proxy.", refused.Engine.Errors[0].Message);
+        Assert.DoesNotContain("QarionClientOptions", refused.Engine.Errors[0].Message);
     }
 
     [Fact]

@@ -52,6 +52,8 @@ public sealed class HonestFailureTests
 
         Assert.Equal(307, (int?)error.StatusCode);
         Assert.Contains("was redirected (307 Temporary Redirect) to https://uploads.qarion.example/v2/manifest", error.Message);
+        Assert.Equal("Set the base URL (QarionClientOptions.BaseUrl) to the address the server redirects to.", error.Advice);
+        Assert.DoesNotContain("QarionApiUrl", error.Message);
         Assert.Single(server.Requests);
     }
 
@@ -75,7 +77,11 @@ public sealed class HonestFailureTests
         Assert.StartsWith("https://", server.Server.Url.ToString());
         Assert.Contains(said, error.Problem);
         Assert.Equal("127.0.0.1", error.Host);
-        Assert.Contains("Private certificate authorities", error.Message);
+        // The client speaks of its own options and of this machine, never of a host's settings or docs.
+        Assert.Contains("make this machine trust it", error.Message);
+        Assert.Equal("If this server uses a private certificate authority, make this machine trust it; otherwise check the base URL's host name (QarionClientOptions.BaseUrl).", error.Advice);
+        Assert.DoesNotContain("README", error.Message);
+        Assert.DoesNotContain("QarionApiUrl", error.Message);
         Assert.Empty(server.Delays);
     }
 

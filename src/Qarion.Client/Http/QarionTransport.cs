@@ -195,11 +195,10 @@ internal sealed class QarionTransport : IDisposable
                 if (_certificates.ProblemWith(ex, request.RequestUri!) is { } certificate)
                 {
                     // A certificate does not get better by asking again: never retried.
+                    const string trust = "If this server uses a private certificate authority, make this machine trust it; otherwise check the base URL's host name (QarionClientOptions.BaseUrl).";
                     throw new QarionCertificateException(
-                        $"{method} {displayPath}: the TLS certificate of {request.RequestUri!.Host} was refused: {certificate}. " +
-                        "If this server uses a private certificate authority, make this machine trust it (see the README's section \"Private certificate authorities\"); " +
-                        "otherwise check QarionApiUrl's host name.",
-                        context, ex, request.RequestUri!.Host, certificate);
+                        $"{method} {displayPath}: the TLS certificate of {request.RequestUri!.Host} was refused: {certificate}. {trust}",
+                        context, ex, request.RequestUri!.Host, certificate) { Advice = trust };
                 }
 
                 reason = Flatten(ex);
@@ -209,9 +208,8 @@ internal sealed class QarionTransport : IDisposable
                     var what = uploadSize is not null && reason.Contains("copying content", StringComparison.OrdinalIgnoreCase)
                         ? $"the connection to {Authority} broke while the manifest was being sent ({reason}); the server (or a proxy before it) may have refused the upload without an answer, or the network failed"
                         : $"got no answer from {Authority}: {reason}";
-                    throw new QarionConnectionException(
-                        $"{method} {displayPath} {what} (attempt {attempt}). Check QarionApiUrl, the network and any proxy.",
-                        context, ex);
+                    const string check = "Check the base URL (QarionClientOptions.BaseUrl), the network and any proxy.";
+                    throw new QarionConnectionException($"{method} {displayPath} {what} (attempt {attempt}). {check}", context, ex) { Advice = check };
                 }
             }
 
@@ -394,11 +392,11 @@ internal sealed class QarionTransport : IDisposable
     private QarionException Redirected(HttpResponseMessage response, HttpMethod method, string displayPath, QarionErrorContext context)
     {
         var location = response.Headers.Location is { } target ? new Uri(response.RequestMessage!.RequestUri!, target).AbsoluteUri : "(no Location given)";
+        const string advice = "Set the base URL (QarionClientOptions.BaseUrl) to the address the server redirects to.";
         return new QarionException(
             Scrubber.Scrub($"{method} {displayPath} was redirected ({(int)response.StatusCode} {response.ReasonPhrase}) to {location}. " +
-                           "The client does not follow redirects, so the API key goes only to the configured base URL: " +
-                           "set the base URL (QarionApiUrl) to the address the server redirects to."),
-            context with { StatusCode = response.StatusCode });
+                           $"The client does not follow redirects, so the API key goes only to the configured base URL. {advice}"),
+            context with { StatusCode = response.StatusCode }) { Advice = advice };
     }
 
     /// <summary>Every message of an exception's chain, once each: the outer "error while sending" and the cause below it.</summary>
