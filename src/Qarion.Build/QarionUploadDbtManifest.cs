@@ -76,23 +76,24 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
     public override bool Execute()
     {
         var allowFailure = UploadSettings.Flag(AllowFailure);
-        var logger = new Logger(Log, ProjectName());
-        ManifestUploader? uploader = null;
+        var project = ProjectName();
+        var logger = new Logger(Log, project);
+        // Read once, before anything can fail, so that every message below can be scrubbed of it.
+        var key = UploadSettings.ReadKey(GetEnvironmentVariable, UploadSettings.KeyVariable(ApiKeyEnvironmentVariable));
+        var progress = new UploadProgress();
         try
         {
-            var settings = UploadSettings.From(this);
-            uploader = new ManifestUploader(settings, logger, GetEnvironmentVariable) { ConfigureClient = ConfigureClient, SyncProgressInterval = SyncProgressInterval };
+            var settings = UploadSettings.From(this, key);
+            var uploader = new ManifestUploader(settings, logger, project) { ConfigureClient = ConfigureClient, SyncProgressInterval = SyncProgressInterval };
             if (FailIfNotIncremental)
             {
-                return Question(uploader);
+                return Question(uploader, settings);
             }
 
-            var outcome = UploadSettings.Flag(CheckOnly)
-                ? uploader.CheckOnlyAsync(UploadSettings.Blank(CheckOnlyReason) ?? "QarionCheckOnly is true", _cancel.Token).GetAwaiter().GetResult()
-                : uploader.RunAsync(_cancel.Token).GetAwaiter().GetResult();
+            var outcome = uploader.RunAsync(progress, _cancel.Token).GetAwaiter().GetResult();
             SyncJobId = outcome.SyncJobId;
             SyncJobStatus = outcome.SyncJobStatus;
-            Summarize(new SummaryRow(ProjectName(), outcome.Manifest, outcome.Target, outcome.Result));
+            Summarize(outcome.Row, key);
             return !Log.HasLoggedErrors;
         }
         catch (UploadFailure failure)
@@ -100,12 +101,12 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
             if (failure.Cause is { } cause)
             {
                 // The whole chain, for whoever reads a detailed log or a binlog; the error line says what to do.
-                Log.LogMessage(MessageImportance.Low, "Qarion: the failure in full: " + ServerText.NeutralizeLines(Scrub(cause.ToString())));
+                Log.LogMessage(MessageImportance.Low, Wording.FullFailure(ServerText.NeutralizeLines(Scrub(cause.ToString(), key))));
             }
 
             var asWarning = allowFailure && failure.IsServiceFailure;
             // The message may quote a server: one line, no CI command in it.
-            var message = ServerText.Neutralize(asWarning ? failure.Message + " (QarionAllowFailure=true: the build goes on.)" : failure.Message);
+            var message = ServerText.Neutralize(asWarning ? Wording.AllowedFailure(failure.Message) : failure.Message);
             var file = failure.File ?? ProjectFile ?? BuildEngine?.ProjectFileOfTaskNode ?? "";
             var line = (int)Math.Min(failure.Line, int.MaxValue);
             var column = (int)Math.Min(failure.Column, int.MaxValue);
@@ -118,40 +119,37 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
                 Log.LogError(null, failure.Code, null, Codes.HelpLink(failure.Code), file, line, column, 0, 0, message);
             }
 
-            Summarize(new SummaryRow(ProjectName(), Path.GetFileName(ManifestPath), UploadSettings.Blank(Space) is { } space ? $"space '{space}'" : "",
-                $"{(asWarning ? "warning" : "failed")} {failure.Code}: {Scrub(failure.Message)}"));
-
+            Summarize(Wording.FailedRow(project, ManifestPath, UploadSettings.Blank(Space), failure.Code, Scrub(failure.Message, key), asWarning), key);
             return !Log.HasLoggedErrors;
         }
         catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
         {
-            logger.Summary(uploader switch
-            {
-                { Uploaded: true } => $"Qarion: the manifest was uploaded (sync job {uploader.UploadedJob ?? "(no id)"}), but waiting for the sync was cancelled. The upload is not recorded, so the next build sends it again.",
-                { Sending: true } => "Qarion: upload cancelled while the manifest was being sent or answered: the server may or may not have it. Nothing was recorded as uploaded, so the next build sends it again.",
-                _ => "Qarion: upload cancelled before anything was sent; nothing was recorded as uploaded.",
-            });
+            logger.Summary(Wording.Cancelled(progress));
             return false;
         }
     }
 
     /// <summary>-question: an up-to-date manifest passes; one that would be uploaded fails the question, and nothing is sent.</summary>
-    private bool Question(ManifestUploader uploader)
+    private bool Question(ManifestUploader uploader, UploadSettings settings)
     {
-        var why = uploader.WhyUploadAsync(_cancel.Token).GetAwaiter().GetResult();
-        if (why is null)
+        var decision = uploader.QuestionAsync(_cancel.Token).GetAwaiter().GetResult();
+        switch (decision.Action)
         {
-            Log.LogMessage(MessageImportance.Normal, $"Qarion: {ProjectName()}: the manifest is up to date: no upload would happen.");
-            return true;
+            case UploadAction.Skip:
+                Log.LogMessage(MessageImportance.Normal, Named(Wording.QuestionUpToDate(decision, settings)));
+                return true;
+            case UploadAction.CheckOnly:
+                Log.LogMessage(MessageImportance.Normal, Named(Wording.QuestionChecksOnly(decision.Reason)));
+                return true;
+            default:
+                Log.LogError(null, Codes.QuestionWouldUpload, null, Codes.HelpLink(Codes.QuestionWouldUpload), ProjectFile ?? "", 0, 0, 0, 0,
+                    Named(Wording.QuestionWouldUpload(ManifestPath, decision.Reason)));
+                return false;
         }
-
-        Log.LogError(null, Codes.QuestionWouldUpload, null, Codes.HelpLink(Codes.QuestionWouldUpload), ProjectFile ?? "", 0, 0, 0, 0,
-            $"Qarion: {ProjectName()}: the build would upload {ManifestPath}: {why}. Nothing was sent (-question).");
-        return false;
     }
 
     /// <summary>The run's page in CI shows this project's row; a summary that cannot be written never fails the build.</summary>
-    private void Summarize(SummaryRow row)
+    private void Summarize(SummaryRow row, string? key)
     {
         try
         {
@@ -162,7 +160,7 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
         {
             var why = ex is SummaryProblem ? ex.Message : $"the CI run summary could not be written: {ex.Message}";
             Log.LogWarning(null, Codes.SummaryNotWritten, null, Codes.HelpLink(Codes.SummaryNotWritten), ProjectFile ?? "", 0, 0, 0, 0,
-                ServerText.Neutralize($"Qarion: {ProjectName()}: {why}. The build's result stands; point GITHUB_STEP_SUMMARY at a writable regular file to get the row."));
+                ServerText.Neutralize(Named(Wording.SummaryNotWritten(Scrub(why, key)))));
         }
     }
 
@@ -179,11 +177,10 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
     }
 
     /// <summary>The exception texts are the client's, already scrubbed; the key is masked once more here all the same.</summary>
-    private string Scrub(string text)
-    {
-        var key = GetEnvironmentVariable(string.IsNullOrWhiteSpace(ApiKeyEnvironmentVariable) ? "QARION_API_KEY" : ApiKeyEnvironmentVariable.Trim())?.Trim();
-        return string.IsNullOrEmpty(key) ? text : new Qarion.Client.Http.SecretScrubber(key).Scrub(text);
-    }
+    private static string Scrub(string text, string? key) => key is null ? text : new SecretScrubber(key).Scrub(text);
+
+    /// <summary>The project's name after "Qarion: ", as every line has it.</summary>
+    private string Named(string message) => Logger.Named(ProjectName(), message);
 
     /// <summary>Every line names the project, so several projects in one `dotnet build -m` can be told apart.</summary>
     private sealed class Logger(Microsoft.Build.Utilities.TaskLoggingHelper log, string project) : IUploadLog
@@ -194,8 +191,10 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
 
         public void Debug(string message) => log.LogMessage(MessageImportance.Low, Named(message));
 
+        private string Named(string message) => Named(project, message);
+
         /// <summary>Lines may quote a server (a connector's name, a sync job's error): one line each, no CI command in it.</summary>
-        private string Named(string message) => ServerText.Neutralize(
+        public static string Named(string project, string message) => ServerText.Neutralize(
             message.StartsWith("Qarion: ", StringComparison.Ordinal) ? $"Qarion: {project}: {message["Qarion: ".Length..]}" : message);
 
         public void Warning(string code, string message, string? file = null) =>

@@ -230,4 +230,29 @@ public sealed class TargetsTests
         Assert.True(upToDate.ExitCode == 0, upToDate.ToString());
         Assert.Equal(requests, server.Requests.Count);
     }
+
+    [Fact]
+    public async Task Question_says_which_setting_changed_and_takes_a_named_connector_as_recorded_without_a_request()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        server.Seed("jaffle_shop");
+        var project = Project(server, "");
+        project.Properties.Remove("QarionConnectorId");
+        project.Properties["QarionConnectorName"] = "jaffle_shop";
+        project.Properties["QarionUploadEnabled"] = "true";
+        Assert.Equal(0, (await project.BuildAsync(Env())).ExitCode);
+        var requests = server.Requests.Count;
+
+        var upToDate = await project.BuildAsync(Env(), "-question", "-v:n");
+        project.Properties["QarionSpace"] = "finance";
+        var moved = await project.BuildAsync(Env(), "-question");
+
+        Assert.True(upToDate.ExitCode == 0, upToDate.ToString());
+        Assert.Contains("the connector named 'jaffle_shop' is taken to be", upToDate.Output);
+        Assert.Contains("-question sends no request to look it up", upToDate.Output);
+        Assert.Equal(1, moved.ExitCode);
+        Assert.Contains("error QRN3004", moved.Output);
+        Assert.Contains("QarionSpace changed since the last upload (it went to space 'analytics')", moved.Output);
+        Assert.Equal(requests, server.Requests.Count);
+    }
 }

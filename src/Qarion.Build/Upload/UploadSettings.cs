@@ -13,13 +13,25 @@ internal sealed record UploadSettings
     public string? ConnectorName { get; init; }
     public required Uri ApiUrl { get; init; }
     public required string ApiKeyEnvironmentVariable { get; init; }
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(100);
-    public int MaxRetries { get; init; } = 3;
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(Defaults.TimeoutSeconds);
+    public int MaxRetries { get; init; } = Defaults.MaxRetries;
     public bool WaitForSync { get; init; }
-    public TimeSpan SyncTimeout { get; init; } = TimeSpan.FromMinutes(10);
-    public TimeSpan SyncPollInterval { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan SyncTimeout { get; init; } = TimeSpan.FromSeconds(Defaults.SyncTimeoutSeconds);
+    public TimeSpan SyncPollInterval { get; init; } = TimeSpan.FromSeconds(Defaults.SyncPollSeconds);
     public bool ForceUpload { get; init; }
     public string? StampFile { get; init; }
+
+    /// <summary>Check the manifest and send nothing (a pull-request build, or QarionCheckOnly).</summary>
+    public bool CheckOnly { get; init; }
+
+    /// <summary>Why the build checks only, as the line that says so gives it.</summary>
+    public string CheckOnlyReason { get; init; } = "QarionCheckOnly is true";
+
+    /// <summary>
+    /// The key, read once from the variable named by <see cref="ApiKeyEnvironmentVariable"/>, trimmed; null
+    /// when it is not set. Checked only where a request needs it: a check-only build needs none.
+    /// </summary>
+    public string? ApiKey { get; init; }
 
     /// <summary>
     /// One API call's deadline, its retries and rate-limit waits included: every attempt may take all of
@@ -34,7 +46,16 @@ internal sealed record UploadSettings
     /// <summary>What the connector is called in messages and the stamp: its id, or its name.</summary>
     public string ConnectorKey => ConnectorId ?? "name:" + ConnectorName;
 
-    public static UploadSettings From(QarionUploadDbtManifest task)
+    /// <summary>The variable that holds the key: QarionApiKeyEnvironmentVariable, or the default.</summary>
+    public static string KeyVariable(string? apiKeyEnvironmentVariable) => Blank(apiKeyEnvironmentVariable) ?? Defaults.ApiKeyEnvironmentVariable;
+
+    /// <summary>The key as the environment holds it, trimmed, or null: read once per task, before anything can fail, so every message can be scrubbed of it.</summary>
+    public static string? ReadKey(Func<string, string?> environment, string variable) => Blank(environment(variable));
+
+    /// <summary>Never the key: a settings object may end up in a debugger's or a log's view.</summary>
+    public override string ToString() => $"{nameof(UploadSettings)} {{ {ManifestPath}, space '{Space}', connector {ConnectorKey}, {ApiUrl.GetLeftPart(UriPartial.Path)} }}";
+
+    public static UploadSettings From(QarionUploadDbtManifest task, string? apiKey)
     {
         if (string.IsNullOrWhiteSpace(task.Space))
         {
@@ -91,14 +112,17 @@ internal sealed record UploadSettings
             ConnectorId = id,
             ConnectorName = name,
             ApiUrl = apiUrl,
-            ApiKeyEnvironmentVariable = Blank(task.ApiKeyEnvironmentVariable) ?? "QARION_API_KEY",
-            RequestTimeout = Seconds("QarionTimeoutSeconds", task.TimeoutSeconds, 100),
-            MaxRetries = Count("QarionMaxRetries", task.MaxRetries, 3, 0, 20),
+            ApiKeyEnvironmentVariable = KeyVariable(task.ApiKeyEnvironmentVariable),
+            ApiKey = apiKey,
+            RequestTimeout = Seconds("QarionTimeoutSeconds", task.TimeoutSeconds, Defaults.TimeoutSeconds),
+            MaxRetries = Count("QarionMaxRetries", task.MaxRetries, Defaults.MaxRetries, 0, 20),
             WaitForSync = Flag(task.WaitForSync),
-            SyncTimeout = Seconds("QarionSyncTimeoutSeconds", task.SyncTimeoutSeconds, 600),
-            SyncPollInterval = Seconds("QarionSyncPollSeconds", task.SyncPollSeconds, 2),
+            SyncTimeout = Seconds("QarionSyncTimeoutSeconds", task.SyncTimeoutSeconds, Defaults.SyncTimeoutSeconds),
+            SyncPollInterval = Seconds("QarionSyncPollSeconds", task.SyncPollSeconds, Defaults.SyncPollSeconds),
             ForceUpload = Flag(task.ForceUpload),
             StampFile = Blank(task.StampFile),
+            CheckOnly = Flag(task.CheckOnly),
+            CheckOnlyReason = Blank(task.CheckOnlyReason) ?? "QarionCheckOnly is true",
         };
     }
 

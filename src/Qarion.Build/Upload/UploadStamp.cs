@@ -22,9 +22,6 @@ internal sealed record UploadStamp(
     /// <summary>Same time as when it was uploaded (size compared apart): unchanged without reading it, as MSBuild's own incrementality assumes.</summary>
     public bool SameFileTime(DateTime lastWriteUtc) => LastWriteUtc == lastWriteUtc;
 
-    public bool SameTarget(UploadSettings settings) =>
-        ApiUrl == settings.ApiUrl.AbsoluteUri && Space == settings.Space && Connector == settings.ConnectorKey;
-
     public static UploadStamp? Read(string? path)
     {
         if (path is null || !File.Exists(path))
@@ -59,14 +56,6 @@ internal sealed record UploadStamp(
             {
                 File.Delete(temporary);
             }
-        }
-    }
-
-    public static void Delete(string? path)
-    {
-        if (path is not null && File.Exists(path))
-        {
-            File.Delete(path);
         }
     }
 }

@@ -1,0 +1,147 @@
+using System.Globalization;
+using Qarion.Build.Upload;
+using Qarion.Client;
+using Qarion.Client.Manifests;
+
+namespace Qarion.Build.Reporting;
+
+/// <summary>
+/// Every line the task writes to the build log, and every run-summary row, worded here once. The lines
+/// start "Qarion: "; the task's logger puts the project's name after it. Coded errors are worded where
+/// their code is chosen (UploadSettings for properties, ConnectorResolver for the lookup, FailureMapper
+/// for the client's failures), each once.
+/// </summary>
+internal static class Wording
+{
+    // ---- The one result line a build shows (high importance) ----
+
+    public static string Uploaded(string path, DbtManifestInfo manifest, string space, string connector, string? jobId, TimeSpan took, TimeSpan transfer) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"Qarion: uploaded {Display(path)} ({Facts(manifest)}) to space '{space}', connector {connector}: sync job {jobId ?? "(no id returned)"} " +
+            $"in {took.TotalSeconds:0.00} s ({Size((long)(manifest.Bytes / Math.Max(transfer.TotalSeconds, 0.001)))}/s).");
+
+    public static string Skipped(string path, UploadStamp stamp) =>
+        $"Qarion: {Display(path)} is unchanged since its upload ({stamp.UploadedAt:u}, sync job {stamp.SyncJobId}); skipped. Set QarionForceUpload=true to send it again.";
+
+    public static string CheckedOnly(string path, DbtManifestInfo manifest, string space, string connector, string reason) =>
+        $"Qarion: checked {Display(path)} ({Facts(manifest)}) for space '{space}', {connector}; not uploaded: {reason}. Set QarionUploadOnPullRequest=true to upload from pull requests.";
+
+    public static string SyncDone(SyncJob done) =>
+        $"Qarion: sync job {done.Id} {done.Status}: {done.TablesAdded ?? 0} tables added, {done.TablesUpdated ?? 0} updated, {done.TablesDeleted ?? 0} deleted.";
+
+    public static string Cancelled(UploadProgress progress) => progress.Stage switch
+    {
+        UploadStage.Uploaded => $"Qarion: the manifest was uploaded (sync job {progress.JobId ?? "(no id)"}), but waiting for the sync was cancelled. The upload is not recorded, so the next build sends it again.",
+        UploadStage.Sending => "Qarion: upload cancelled while the manifest was being sent or answered: the server may or may not have it. Nothing was recorded as uploaded, so the next build sends it again.",
+        _ => "Qarion: upload cancelled before anything was sent; nothing was recorded as uploaded.",
+    };
+
+    // ---- -question ----
+
+    public static string QuestionUpToDate(UploadDecision decision, UploadSettings settings) => decision.ConnectorUnconfirmed
+        ? $"Qarion: the manifest is up to date: no upload would happen (the connector named '{settings.ConnectorName}' is taken to be {decision.Stamp?.ConnectorId}, as recorded: -question sends no request to look it up)."
+        : "Qarion: the manifest is up to date: no upload would happen.";
+
+    public static string QuestionChecksOnly(string reason) =>
+        $"Qarion: no upload would happen: {reason}; the manifest would be checked, and nothing sent.";
+
+    public static string QuestionWouldUpload(string path, string reason) =>
+        $"Qarion: the build would upload {path}: {reason}. Nothing was sent (-question).";
+
+    // ---- Along the way (normal importance) ----
+
+    public static string Sending(string path, string reason) => $"Qarion: sending {Display(path)}: {reason}.";
+
+    public static string NameMovedOn(UploadDecision decision) => $"Qarion: {decision.Reason}, so the manifest is sent again.";
+
+    public static string Pacing(QarionPacing pacing) => FormattableString.Invariant(
+        $"Qarion: {pacing.Method} {pacing.Path} waits {pacing.Delay.TotalSeconds:0.#} s for its turn: the API key's rate limit is spent for now (X-RateLimit-Remaining: 0), shared with the builds that use the same key.");
+
+    public static string Retrying(QarionRetry retry) => FormattableString.Invariant(
+        $"Qarion: {retry.Method} {retry.Path} attempt {retry.Attempt} failed ({retry.Reason}); trying again in {retry.Delay.TotalSeconds:0.#} s{(retry.FromRetryAfter ? ", as the server's Retry-After asks" : "")}.");
+
+    public static string WaitingForSync(string jobId, TimeSpan timeout) =>
+        $"Qarion: waiting up to {timeout.TotalSeconds:0} s for sync job {jobId} (QarionSyncTimeoutSeconds).";
+
+    public static string StillWaiting(string jobId, SyncWaitProgress p) => FormattableString.Invariant(
+        $"Qarion: still waiting for sync job {jobId} after {p.Elapsed.TotalSeconds:0} s; its last status is '{p.LastSeen?.Status ?? "(not seen yet)"}'{(p.LastError is null ? "" : "; the last look at the sync history failed and is tried again: " + p.LastError.Message)}.");
+
+    // ---- For a detailed log or a binlog (low importance) ----
+
+    public static string Inputs(UploadSettings settings) =>
+        $"Qarion: inputs: manifest {settings.ManifestPath}, space '{settings.Space}', connector {(settings.ConnectorId is { } id ? "id " + id : $"name '{settings.ConnectorName}'")}, " +
+        $"API {settings.ApiUrl.GetLeftPart(UriPartial.Path)}, key from the environment variable {settings.ApiKeyEnvironmentVariable}, " +
+        $"timeout {settings.RequestTimeout.TotalSeconds:0.#} s, {settings.MaxRetries} retries, wait for sync {settings.WaitForSync}, stamp {settings.StampFile ?? "(none)"}.";
+
+    public static string CheckedFirst(string path, long bytes, TimeSpan took) =>
+        string.Create(CultureInfo.InvariantCulture, $"Qarion: checked and hashed {Display(path)} ({Size(bytes)}) in {took.TotalMilliseconds:0} ms.");
+
+    public static string ConnectorIs(string id, string name, string space) =>
+        $"Qarion: connector {(name == id ? id : $"'{name}'")} is {id} in space '{space}'.";
+
+    public static string FullFailure(string text) => "Qarion: the failure in full: " + text;
+
+    // ---- Warnings the upload raises (their codes are the callers') ----
+
+    public static string StampNotWritten(string path, string why) =>
+        $"Qarion: the upload stamp {path} could not be written ({why}). The upload itself stands; the next build cannot tell that this manifest was sent and will upload it again. " +
+        "Make the project's obj/ folder writable (and remove anything else named upload.stamp there).";
+
+    public static string NewerSchema(string path, DbtManifestInfo manifest) =>
+        $"{path} uses manifest schema v{manifest.SchemaVersion}, newer than v{DbtManifestInfo.NewestKnownSchemaVersion}, the newest this Qarion.Build knows. It is uploaded anyway; update Qarion.Build if Qarion reports problems.";
+
+    public static string SummaryNotWritten(string why) =>
+        $"Qarion: {why}. The build's result stands; point GITHUB_STEP_SUMMARY at a writable regular file to get the row.";
+
+    public static string AllowedFailure(string message) => message + " (QarionAllowFailure=true: the build goes on.)";
+
+    // ---- The connector as the check-only line names it ----
+
+    public static string ConnectorNotLookedUp(UploadSettings settings) =>
+        $"connector {settings.ConnectorId ?? $"'{settings.ConnectorName}'"} not looked up (no API key here, which is fine for a check)";
+
+    public static string ConnectorLookedUp(string id, string name) =>
+        name == id ? $"connector {id} checked" : $"connector '{name}' ({id}) found";
+
+    public static string Connector(string id, string name) => name == id ? id : $"'{name}' ({id})";
+
+    // ---- Run-summary rows ----
+
+    public static SummaryRow UploadedRow(string project, string path, DbtManifestInfo manifest, string space, string connector, string? jobId, string? status) =>
+        new(project, Describe(path, manifest), $"space '{space}', connector {connector}",
+            $"uploaded: sync job {jobId ?? "(no id returned)"}" + (status is null ? "" : $", {status}"));
+
+    public static SummaryRow SkippedRow(string project, string path, long bytes, UploadSettings settings, UploadStamp stamp) =>
+        new(project, $"{Display(path)}, {Size(bytes)}", $"space '{settings.Space}', connector {settings.ConnectorId ?? $"'{settings.ConnectorName}'"}",
+            $"unchanged since its upload (sync job {stamp.SyncJobId}); skipped");
+
+    public static SummaryRow CheckedRow(string project, string path, DbtManifestInfo manifest, string space, string connector, string reason) =>
+        new(project, Describe(path, manifest), $"space '{space}', {connector}", $"checked only: {reason}");
+
+    public static SummaryRow FailedRow(string project, string manifestPath, string? space, string code, string message, bool asWarning) =>
+        new(project, Path.GetFileName(manifestPath), space is null ? "" : $"space '{space}'", $"{(asWarning ? "warning" : "failed")} {code}: {message}");
+
+    // ---- The pieces ----
+
+    /// <summary>The manifest as the one-line summaries describe it.</summary>
+    private static string Facts(DbtManifestInfo manifest) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Size(manifest.Bytes)}, manifest schema v{manifest.SchemaVersion}, dbt {manifest.DbtVersion ?? "?"}, {manifest.Nodes} nodes");
+
+    private static string Describe(string path, DbtManifestInfo manifest) =>
+        $"{Display(path)}, {Size(manifest.Bytes)}, schema v{manifest.SchemaVersion}, dbt {manifest.DbtVersion ?? "?"}, {manifest.Nodes} nodes";
+
+    /// <summary>A path as a build log shows it: relative to the current folder when below it.</summary>
+    public static string Display(string path)
+    {
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
+    }
+
+    public static string Size(long bytes) => bytes switch
+    {
+        >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.0} GB"),
+        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.0} MB"),
+        >= 1L << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KB"),
+        _ => $"{bytes} bytes",
+    };
+}

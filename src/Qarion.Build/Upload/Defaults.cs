@@ -1,0 +1,18 @@
+namespace Qarion.Build.Upload;
+
+/// <summary>
+/// The task's defaults, for a property left empty. build/Qarion.Build.targets sets the same values (so a
+/// log shows them), and the README's property table names them: DefaultsTests holds the three equal.
+/// </summary>
+internal static class Defaults
+{
+    public const string ApiKeyEnvironmentVariable = "QARION_API_KEY";
+
+    public const double TimeoutSeconds = 100;
+
+    public const int MaxRetries = 3;
+
+    public const double SyncTimeoutSeconds = 600;
+
+    public const double SyncPollSeconds = 2;
+}
