@@ -6,7 +6,7 @@ namespace Qarion.Build.Upload;
 /// </summary>
 internal static class Defaults
 {
-    public const string ApiKeyEnvironmentVariable = "QARION_API_KEY";
+    public const string ApiKeyEnvironmentVariable = Qarion.Client.QarionClientOptions.ApiKeyEnvironmentVariable;
 
     public const double TimeoutSeconds = 100;
 
