@@ -53,6 +53,9 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
     /// <summary>The project being built: where configuration errors point.</summary>
     public string? ProjectFile { get; set; }
 
+    /// <summary>Where each code's help link points, the code's anchor appended: the targets' _QarionHelpBase, the docs of the packed version.</summary>
+    public string? HelpBase { get; set; }
+
     /// <summary>Where the record of the last successful upload is kept (under obj/).</summary>
     public string? StampFile { get; set; }
 
@@ -77,7 +80,7 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
     {
         var allowFailure = UploadSettings.Flag(AllowFailure);
         var project = ProjectName();
-        var logger = new Logger(Log, project);
+        var logger = new Logger(Log, project, HelpBase);
         // Read once, before anything can fail, so that every message below can be scrubbed of it.
         var key = UploadSettings.ReadKey(GetEnvironmentVariable, UploadSettings.KeyVariable(ApiKeyEnvironmentVariable));
         var progress = new UploadProgress();
@@ -112,11 +115,11 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
             var column = (int)Math.Min(failure.Column, int.MaxValue);
             if (asWarning)
             {
-                Log.LogWarning(null, failure.Code, null, Codes.HelpLink(failure.Code), file, line, column, 0, 0, message);
+                Log.LogWarning(null, failure.Code, null, Codes.HelpLink(failure.Code, HelpBase), file, line, column, 0, 0, message);
             }
             else
             {
-                Log.LogError(null, failure.Code, null, Codes.HelpLink(failure.Code), file, line, column, 0, 0, message);
+                Log.LogError(null, failure.Code, null, Codes.HelpLink(failure.Code, HelpBase), file, line, column, 0, 0, message);
             }
 
             Summarize(Wording.FailedRow(project, ManifestPath, UploadSettings.Blank(Space), failure.Code, Scrub(failure.Message, key), asWarning), key);
@@ -142,7 +145,7 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
                 Log.LogMessage(MessageImportance.Normal, Named(Wording.QuestionChecksOnly(decision.Reason)));
                 return true;
             default:
-                Log.LogError(null, Codes.QuestionWouldUpload, null, Codes.HelpLink(Codes.QuestionWouldUpload), ProjectFile ?? "", 0, 0, 0, 0,
+                Log.LogError(null, Codes.QuestionWouldUpload, null, Codes.HelpLink(Codes.QuestionWouldUpload, HelpBase), ProjectFile ?? "", 0, 0, 0, 0,
                     Named(Wording.QuestionWouldUpload(ManifestPath, decision.Reason)));
                 return false;
         }
@@ -159,7 +162,7 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             var why = ex is SummaryProblem ? ex.Message : $"the CI run summary could not be written: {ex.Message}";
-            Log.LogWarning(null, Codes.SummaryNotWritten, null, Codes.HelpLink(Codes.SummaryNotWritten), ProjectFile ?? "", 0, 0, 0, 0,
+            Log.LogWarning(null, Codes.SummaryNotWritten, null, Codes.HelpLink(Codes.SummaryNotWritten, HelpBase), ProjectFile ?? "", 0, 0, 0, 0,
                 ServerText.Neutralize(Named(Wording.SummaryNotWritten(Scrub(why, key)))));
         }
     }
@@ -183,7 +186,7 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
     private string Named(string message) => Logger.Named(ProjectName(), message);
 
     /// <summary>Every line names the project, so several projects in one `dotnet build -m` can be told apart.</summary>
-    private sealed class Logger(Microsoft.Build.Utilities.TaskLoggingHelper log, string project) : IUploadLog
+    private sealed class Logger(Microsoft.Build.Utilities.TaskLoggingHelper log, string project, string? helpBase) : IUploadLog
     {
         public void Summary(string message) => log.LogMessage(MessageImportance.High, Named(message));
 
@@ -198,6 +201,6 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
             message.StartsWith("Qarion: ", StringComparison.Ordinal) ? $"Qarion: {project}: {message["Qarion: ".Length..]}" : message);
 
         public void Warning(string code, string message, string? file = null) =>
-            log.LogWarning(null, code, null, Codes.HelpLink(code), file ?? "", 0, 0, 0, 0, ServerText.Neutralize(message));
+            log.LogWarning(null, code, null, Codes.HelpLink(code, helpBase), file ?? "", 0, 0, 0, 0, ServerText.Neutralize(message));
     }
 }

@@ -2,7 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using Qarion.Build.Tests.Support;
 using Qarion.LocalServer.State;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Build.Tests;
 
@@ -55,6 +55,9 @@ public sealed class EndToEndTests(PackageFixture package)
         AssertSucceeded(result);
         Assert.Single(server.State.Uploads);
         Assert.Contains("QarionApiKeyEnvironmentVariable", result.Output);
+        // The targets hand the task the help base the package was packed with: the docs of its commit.
+        var head = (await DotnetRunner.RunProgramAsync("git", TestData.RepositoryRoot, ["rev-parse", "HEAD"])).Output.Trim();
+        Assert.Contains($"HelpBase=https://github.com/qarion-build/Qarion.Build/blob/{head}/docs/diagnostics.md#", result.Output);
         using var raw = new GZipStream(File.OpenRead(binlog), CompressionMode.Decompress);
         using var bytes = new MemoryStream();
         await raw.CopyToAsync(bytes);

@@ -3,7 +3,7 @@ using System.Reflection.PortableExecutable;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Qarion.Build.Tests.Support;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Build.Tests;
 
@@ -19,12 +19,25 @@ public sealed class PackageLayoutTests(PackageFixture package)
         Assert.Equal(
             [
                 "PACKAGE.md", "Qarion.Build.nuspec",
-                "build/Qarion.Build.props", "build/Qarion.Build.targets",
+                "build/Qarion.Build.HelpLinks.props", "build/Qarion.Build.props", "build/Qarion.Build.targets",
                 "buildMultiTargeting/Qarion.Build.props", "buildMultiTargeting/Qarion.Build.targets",
                 "buildTransitive/Qarion.Build.props", "buildTransitive/Qarion.Build.targets",
                 "tasks/net8.0/Qarion.Build.dll", "tasks/net8.0/Qarion.Client.dll",
             ],
             files);
+    }
+
+    [Fact]
+    public async Task The_help_links_point_at_the_docs_of_the_commit_that_was_packed()
+    {
+        var head = await DotnetRunner.RunProgramAsync("git", TestData.RepositoryRoot, ["rev-parse", "HEAD"]);
+        Assert.Equal(0, head.ExitCode);
+        using var zip = ZipFile.OpenRead(package.PackagePath);
+        using var stream = zip.GetEntry("build/Qarion.Build.HelpLinks.props")!.Open();
+        var props = XDocument.Load(stream);
+
+        Assert.Equal($"https://github.com/qarion-build/Qarion.Build/blob/{head.Output.Trim()}/docs/diagnostics.md#",
+            props.Descendants("_QarionHelpBase").Single().Value);
     }
 
     [Fact]
@@ -156,7 +169,7 @@ public sealed class PackageLayoutTests(PackageFixture package)
         foreach (var path in new[] { "build/Qarion.Build.targets", "build/Qarion.Build.props", "buildTransitive/Qarion.Build.targets" })
         {
             using var reader = new StreamReader(zip.GetEntry(path)!.Open());
-            Assert.Equal(File.ReadAllText(Path.Combine(Qarion.Tests.Shared.TestData.RepositoryRoot, path)), reader.ReadToEnd());
+            Assert.Equal(File.ReadAllText(Path.Combine(Qarion.Testing.TestData.RepositoryRoot, path)), reader.ReadToEnd());
         }
     }
 

@@ -1,15 +1,15 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Qarion.Build.Tests.Support;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Build.Tests;
 
-/// <summary>What the README and the package readmes show must work when pasted: C# compiles, XML parses.</summary>
+/// <summary>What the repository's pages show must work when pasted: C# compiles, XML parses.</summary>
 public sealed partial class ReadmeSnippetTests
 {
-    private static readonly string[] Documents =
-        ["README.md", "src/Qarion.Client/PACKAGE.md", "src/Qarion.Build/PACKAGE.md", "src/Qarion.Client.Extensions.DependencyInjection/PACKAGE.md"];
+    /// <summary>Every Markdown page of the repository, wherever its snippets live (README, docs/, package readmes, samples, benchmarks).</summary>
+    private static readonly string[] Documents = Docs.Pages().ToArray();
 
     public static TheoryData<string, int> CSharpSnippets() => Snippets("csharp");
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Qarion.Build.Tests.Support;
 using Qarion.LocalServer.State;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Build.Tests;
 
@@ -108,7 +108,7 @@ public sealed class TaskTests
         Assert.Contains("dbt parse", error.Message);
         Assert.Contains("QarionManifestPath", error.Message);
         Assert.Equal("/repo/dbt/jaffle.proj", error.File);
-        Assert.EndsWith("#qrn1001", error.HelpLink);
+        Assert.Equal(TaskRun.HelpBase + "qrn1001", error.HelpLink);
         Assert.Empty(server.Requests);
     }
 

@@ -1,14 +1,11 @@
 namespace Qarion.Build.Diagnostics;
 
 /// <summary>
-/// Every diagnostic the package can raise. Each code has a README section (#qrnNNNN) with its cause
-/// and fix; the help link points there. Codes are never reused.
+/// Every diagnostic the package can raise. Each code has a section of docs/diagnostics.md (#qrnNNNN)
+/// with its cause and fix; the help link points there. Codes are never reused.
 /// </summary>
 internal static class Codes
 {
-    /// <summary>Also in build/Qarion.Build.targets as _QarionHelpBase, for the warnings raised there.</summary>
-    public const string HelpBase = "https://github.com/qarion-build/Qarion.Build/blob/main/README.md#";
-
     // 1xxx: the manifest file. Always errors (a warning at most for a newer schema): they are build problems, not outages.
     public const string ManifestMissing = "QRN1001";
     public const string ManifestEmpty = "QRN1002";
@@ -50,5 +47,7 @@ internal static class Codes
     public const string QuestionWouldUpload = "QRN3004";
     public const string SummaryNotWritten = "QRN3005";
 
-    public static string HelpLink(string code) => HelpBase + code.ToLowerInvariant();
+    /// <summary>The code's section under the base the targets hand the task (_QarionHelpBase), or none without one.</summary>
+    public static string? HelpLink(string code, string? helpBase) =>
+        string.IsNullOrWhiteSpace(helpBase) ? null : helpBase.Trim() + code.ToLowerInvariant();
 }

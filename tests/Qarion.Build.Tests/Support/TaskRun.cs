@@ -1,4 +1,4 @@
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Build.Tests.Support;
 
@@ -18,10 +18,14 @@ public sealed class TaskRun
             ApiUrl = server.Server.Url.ToString(),
             ApiKeyEnvironmentVariable = "QARION_API_KEY",
             SyncPollSeconds = "0.02",
+            HelpBase = HelpBase,
             GetEnvironmentVariable = name => Environment.GetValueOrDefault(name),
             ConfigureClient = options => options.Delay = server.RecordDelay,
         };
     }
+
+    /// <summary>The help base the targets would hand the task.</summary>
+    public const string HelpBase = "https://docs.example.test/v1/diagnostics.md#";
 
     public ServerHarness Server { get; }
 
