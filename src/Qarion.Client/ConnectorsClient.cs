@@ -394,7 +394,7 @@ public class ConnectorsClient
         return bytes is null ? null : Deserialize(bytes, type, response);
     }
 
-    /// <summary>A bare array, <c>{"items": [...]}</c> or a full page envelope: all are accepted (contract §6, §9.4).</summary>
+    /// <summary>A bare array, <c>{"items": [...]}</c> or a full page envelope: all are accepted (Qarion's docs show more than one list shape).</summary>
     private async Task<ListAnswer<T>> ReadListAsync<T>(
         HttpResponseMessage response, JsonTypeInfo<List<T>> type, CancellationToken cancellationToken)
     {
@@ -428,7 +428,7 @@ public class ConnectorsClient
     private static List<T> Entries<T>(JsonElement array, JsonTypeInfo<List<T>> type) =>
         (array.Deserialize(type) ?? []).Where(entry => entry is not null).ToList();
 
-    /// <summary>The body, or null when it is empty: a 2xx may come without one (contract §9.2).</summary>
+    /// <summary>The body, or null when it is empty: a 2xx may come without one.</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);

@@ -3,7 +3,7 @@ using System.Globalization;
 using Qarion.Client;
 using Qarion.Client.Manifests;
 using Qarion.Client.Manifests.Scanning;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 // generate PATH BYTES                        writes a valid manifest of about BYTES from a real node
 // scan FILE                                 times the manifest check alone (cold and warm), with and without SHA-256, and the scanner per classifier

@@ -1,7 +1,7 @@
 using Qarion.Build.Tests.Support;
 using Qarion.LocalServer.Hosting;
 using Qarion.LocalServer.State;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Build.Tests;
 

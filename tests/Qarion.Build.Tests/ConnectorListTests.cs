@@ -1,6 +1,6 @@
 using Qarion.Build.Tests.Support;
 using Qarion.LocalServer.Hosting;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Build.Tests;
 

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Build.Framework;
 using Qarion.Build.Tests.Support;
 using Qarion.LocalServer.State;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Build.Tests;
 

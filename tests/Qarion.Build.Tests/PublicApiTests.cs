@@ -1,5 +1,5 @@
 using System.Xml.Linq;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Build.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Qarion.Build.Tests.Support;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Build.Tests;
 

@@ -1,12 +1,12 @@
 using Qarion.Build.Tests.Support;
 using Qarion.LocalServer.Hosting;
 using Qarion.LocalServer.State;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Build.Tests;
 
 /// <summary>The key: refused before any request when it cannot be sent, and masked in whatever a server echoes.</summary>
-public sealed class SecrecyTests
+public sealed class SecretTests
 {
     private static readonly string Jaffle = TestData.Manifest("jaffle-shop-dbt-1.10.manifest.json");
 

@@ -1,5 +1,5 @@
 using Qarion.Build.Tests.Support;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Build.Tests;
 

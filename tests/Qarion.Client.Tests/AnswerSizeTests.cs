@@ -1,6 +1,6 @@
 using Qarion.LocalServer.Hosting;
 using Qarion.LocalServer.State;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Client.Tests;
 

@@ -1,4 +1,4 @@
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Qarion.Client.Tests.Support;

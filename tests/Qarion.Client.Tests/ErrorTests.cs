@@ -1,4 +1,4 @@
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 using System.Net;
 using System.Text.Json;
 using Qarion.Client.Tests.Support;
@@ -171,7 +171,7 @@ public sealed class ErrorTests
         await using var server = await ServerHarness.StartAsync(o => o.MaxUploadBytes = 100_000);
         var id = server.Seed("big");
         using var client = server.Client();
-        var path = Qarion.Tests.Shared.TestData.Manifest("dbt-core-state-v12.manifest.json");
+        var path = Qarion.Testing.TestData.Manifest("dbt-core-state-v12.manifest.json");
 
         var error = await Assert.ThrowsAsync<QarionPayloadTooLargeException>(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path));
 

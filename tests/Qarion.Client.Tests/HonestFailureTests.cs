@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Qarion.LocalServer.State;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Client.Tests;
 

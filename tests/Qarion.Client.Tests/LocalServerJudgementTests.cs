@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Qarion.Client.Manifests;
 using Qarion.Client.Tests.Support;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Client.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using Qarion.Client.Manifests;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Client.Tests;
 

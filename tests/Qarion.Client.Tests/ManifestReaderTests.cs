@@ -1,5 +1,5 @@
 using Qarion.Client.Manifests;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Client.Tests;
 

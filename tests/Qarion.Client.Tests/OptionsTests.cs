@@ -1,4 +1,4 @@
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 using Qarion.Client.Tests.Support;
 
 namespace Qarion.Client.Tests;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Qarion.Client.Http;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Client.Tests;
 

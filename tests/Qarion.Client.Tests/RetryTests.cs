@@ -3,7 +3,7 @@ using System.Net;
 using Qarion.Client.Http;
 using Qarion.Client.Tests.Support;
 using Qarion.LocalServer.State;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Client.Tests;
 

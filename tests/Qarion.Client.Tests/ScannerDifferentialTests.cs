@@ -3,7 +3,7 @@ using System.Text.Json;
 using Qarion.Client.Manifests;
 using Qarion.Client.Manifests.Scanning;
 using Qarion.Client.Tests.Support;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Client.Tests;
 

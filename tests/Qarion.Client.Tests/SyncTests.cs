@@ -1,5 +1,5 @@
 using Qarion.Client.Tests.Support;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Client.Tests;
 

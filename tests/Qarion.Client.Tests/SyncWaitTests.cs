@@ -1,5 +1,5 @@
 using Qarion.LocalServer.State;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Client.Tests;
 

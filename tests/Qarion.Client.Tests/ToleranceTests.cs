@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Client.Tests;
 

@@ -1,4 +1,4 @@
-namespace Qarion.Tests.Shared;
+namespace Qarion.Testing;
 
 /// <summary>Files that are meant to be manifests and are not, one of each kind of mistake.</summary>
 public static class BadFiles

@@ -1,9 +1,9 @@
 using System.Reflection;
 using Xunit.Sdk;
 
-[assembly: Qarion.Tests.Shared.CleanScratch]
+[assembly: Qarion.Testing.CleanScratch]
 
-namespace Qarion.Tests.Shared;
+namespace Qarion.Testing;
 
 /// <summary>
 /// Every test removes the scratch folders it made (<see cref="TestData.TempDirectory"/>) as soon as it

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Qarion.Tests.Shared;
+namespace Qarion.Testing;
 
 /// <summary>
 /// A misbehaving server on 127.0.0.1: it reads a request's headers, answers at once with a final status

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Qarion.Tests.Shared;
+namespace Qarion.Testing;
 
 /// <summary>
 /// Writes a large, valid manifest by repeating one real node of a real manifest under new names, so

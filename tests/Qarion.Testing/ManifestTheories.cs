@@ -1,6 +1,8 @@
-namespace Qarion.Tests.Shared;
+using Xunit;
 
-/// <summary>The real manifests as xunit theory data (kept apart from TestData, which the benchmark console shares without xunit).</summary>
+namespace Qarion.Testing;
+
+/// <summary>The real manifests as xunit theory data.</summary>
 public static class ManifestTheories
 {
     /// <summary>The valid manifests' file names, for [MemberData].</summary>

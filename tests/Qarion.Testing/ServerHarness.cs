@@ -2,7 +2,7 @@ using Qarion.Client;
 using Qarion.LocalServer.Hosting;
 using Qarion.LocalServer.State;
 
-namespace Qarion.Tests.Shared;
+namespace Qarion.Testing;
 
 /// <summary>A fresh local server on 127.0.0.1 and a client pointed at it; waits between retries are recorded, not slept.</summary>
 public sealed class ServerHarness : IAsyncDisposable

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Qarion.Tests.Shared;
+namespace Qarion.Testing;
 
 /// <summary>Certificates for a local https server that a client must refuse, each for one reason.</summary>
 public static class TestCertificates

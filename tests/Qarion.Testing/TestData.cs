@@ -1,4 +1,4 @@
-namespace Qarion.Tests.Shared;
+namespace Qarion.Testing;
 
 /// <summary>
 /// The real dbt manifests the tests use, kept in the repository (tests/data/dbt-manifests, with their

@@ -3,7 +3,7 @@ using System.Net;
 
 namespace Qarion.Client.Http;
 
-/// <summary>Which failures a request may be retried on (contract §9.6).</summary>
+/// <summary>Which failures a request may be retried on: only where the server provably did not act, or the request is safe to repeat.</summary>
 internal enum RequestKind
 {
     /// <summary>GET, PATCH, DELETE: safe to send again after any transient failure.</summary>

@@ -5,7 +5,7 @@ using Qarion.LocalServer.State;
 
 namespace Qarion.LocalServer.Endpoints;
 
-/// <summary>The contract's endpoints (qarion-api.md §2), in memory.</summary>
+/// <summary>Qarion's Connectors endpoints, the sync history and the connector types, in memory.</summary>
 public static class ApiEndpoints
 {
     public static void Map(WebApplication app, CatalogState state)

@@ -3,14 +3,6 @@ using System.Text;
 
 namespace Qarion.Build.Tests.Support;
 
-/// <summary>The outcome of a child dotnet process: exit code and everything it printed.</summary>
-public sealed record ProcessResult(int ExitCode, string Output)
-{
-    public bool Has(string code) => Output.Contains(code, StringComparison.Ordinal);
-
-    public override string ToString() => $"exit {ExitCode}\n{Output}";
-}
-
 /// <summary>
 /// Runs `dotnet …` as a CI or a developer would: a clean environment (no CI variables unless a test
 /// sets them, no MSBuild variables leaking from the test host), node reuse off.

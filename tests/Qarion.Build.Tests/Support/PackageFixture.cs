@@ -1,4 +1,4 @@
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Build.Tests.Support;
 
@@ -60,25 +60,4 @@ public sealed class PackageFixture : IAsyncLifetime
         // run's scratch folder, which goes when the test process ends (or with the next run).
         return Task.CompletedTask;
     }
-}
-
-/// <summary>Tests that build inside the repository (pack, the quick start): one at a time, sharing the pack.</summary>
-[CollectionDefinition(Name)]
-public sealed class PackageCollection : ICollectionFixture<PackageFixture>
-{
-    public const string Name = "package";
-}
-
-/// <summary>End-to-end builds of throwaway consumers: they only restore the packed package, so they run beside the others.</summary>
-[CollectionDefinition(Name)]
-public sealed class ConsumerCollection : ICollectionFixture<PackageFixture>
-{
-    public const string Name = "consumer";
-}
-
-/// <summary>A second lane of consumer builds.</summary>
-[CollectionDefinition(Name)]
-public sealed class ConsumerCollection2 : ICollectionFixture<PackageFixture>
-{
-    public const string Name = "consumer-2";
 }

@@ -1,4 +1,4 @@
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Build.Tests.Support;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Qarion.Tests.Shared;
+using Qarion.Testing;
 
 namespace Qarion.Client.Tests.Support;
 
