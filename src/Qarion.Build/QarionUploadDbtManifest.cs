@@ -47,8 +47,11 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
     /// <summary>"true": check the manifest (and the connector, given a key) but send nothing.</summary>
     public string? CheckOnly { get; set; }
 
-    /// <summary>Why the build checks only, for the line that says so (a pull-request build, or QarionCheckOnly).</summary>
+    /// <summary>Why the build checks only: "QarionCheckOnly" (asked for) or "PullRequest" (the pull-request default); the line words it.</summary>
     public string? CheckOnlyReason { get; set; }
+
+    /// <summary>The pull request the CI says this build is for, as the targets describe it (e.g. "GitHub Actions, event pull_request"), or empty.</summary>
+    public string? PullRequest { get; set; }
 
     /// <summary>The project being built: where configuration errors point.</summary>
     public string? ProjectFile { get; set; }
@@ -122,7 +125,7 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
                 Log.LogError(null, failure.Code, null, Codes.HelpLink(failure.Code, HelpBase), file, line, column, 0, 0, message);
             }
 
-            Summarize(Wording.FailedRow(project, ManifestPath, UploadSettings.Blank(Space), failure.Code, Scrub(failure.Message, key), asWarning), key);
+            Summarize(Wording.FailedRow(project, ManifestPath, UploadSettings.Blank(Space), UploadSettings.Blank(ConnectorId), UploadSettings.Blank(ConnectorName), failure.Code, Scrub(failure.Message, key), asWarning), key);
             return !Log.HasLoggedErrors;
         }
         catch (OperationCanceledException) when (_cancel.IsCancellationRequested)

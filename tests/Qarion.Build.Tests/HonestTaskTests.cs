@@ -92,6 +92,26 @@ public sealed class HonestTaskTests
     }
 
     [Fact]
+    public async Task A_manifest_that_ends_mid_document_says_so_and_names_its_path_once()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var path = Path.Combine(TestData.TempDirectory("truncated"), "manifest.json");
+        var bytes = await File.ReadAllBytesAsync(Jaffle);
+        await File.WriteAllBytesAsync(path, bytes.AsSpan(0, bytes.Length / 2).ToArray());
+        var run = new TaskRun(server, path) { Task = { ConnectorName = "jaffle_shop" } };
+
+        Assert.False(run.Execute());
+
+        var error = Assert.Single(run.Engine.Errors);
+        Assert.Equal("QRN1003", error.Code);
+        Assert.Contains("the file ends before the JSON does (truncated?)", error.Message);
+        // The log line starts with the file (error.File); the message does not say it again.
+        Assert.Equal(path, error.File);
+        Assert.DoesNotContain(path, error.Message);
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
     public async Task A_redirect_is_QRN2011_with_advice_in_MSBuild_terms()
     {
         await using var server = await ServerHarness.StartAsync();

@@ -41,6 +41,14 @@ public sealed class PackageLayoutTests(PackageFixture package)
     }
 
     [Fact]
+    public void Pack_at_the_root_is_quiet_and_says_the_version_to_reference()
+    {
+        Assert.DoesNotContain("warning", package.PackOutput, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains($"  Qarion.Build {package.Version}: <PackageReference Include=\"Qarion.Build\" Version=\"{package.Version}\" PrivateAssets=\"all\" />", package.PackOutput);
+        Assert.Contains($"  Qarion.Client {package.Version}: <PackageReference Include=\"Qarion.Client\" Version=\"{package.Version}\" />", package.PackOutput);
+    }
+
+    [Fact]
     public void The_nuspec_marks_a_development_dependency_with_no_dependencies()
     {
         using var zip = ZipFile.OpenRead(package.PackagePath);

@@ -54,7 +54,7 @@ public sealed class PullRequestTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Qarion: dbt: checked target/manifest.json (1.0 MB, manifest schema v12, dbt 1.10.13, 40 nodes)", result.Output);
-        Assert.Contains($"connector 'jaffle_shop' ({id}) found; not uploaded: a pull-request build ({said}) checks only. Set QarionUploadOnPullRequest=true", result.Output);
+        Assert.Contains($"connector 'jaffle_shop' ({id}) found; not uploaded: a pull-request build ({said}). Set QarionUploadOnPullRequest=true to upload from pull requests.", result.Output);
         Assert.Empty(server.State.Uploads);
         Assert.All(server.Requests, r => Assert.Equal("GET", r.Method));
     }
@@ -139,7 +139,9 @@ public sealed class PullRequestTests
         var result = await project.BuildAsync(new Dictionary<string, string?> { ["QARION_API_KEY"] = ServerHarness.Key });
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("not uploaded: QarionCheckOnly is true", result.Output);
+        // The hint fits the reason: the user asked for a dry run; no pull request is in sight.
+        Assert.Contains("not uploaded: QarionCheckOnly is true (a dry run).", result.Output);
+        Assert.DoesNotContain("QarionUploadOnPullRequest", result.Output);
         Assert.Empty(server.State.Uploads);
     }
 
@@ -151,7 +153,8 @@ public sealed class PullRequestTests
         var summary = Path.Combine(TestData.TempDirectory("summary"), "step_summary.md");
         File.WriteAllText(summary, "## Build\n\nEarlier step output.\n");
 
-        var result = await Project(server).BuildAsync(Env(ServerHarness.Key, ("GITHUB_ACTIONS", "true"), ("GITHUB_STEP_SUMMARY", summary)));
+        var project = Project(server);
+        var result = await project.BuildAsync(Env(ServerHarness.Key, ("GITHUB_ACTIONS", "true"), ("GITHUB_STEP_SUMMARY", summary)));
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var text = File.ReadAllText(summary);
@@ -159,8 +162,15 @@ public sealed class PullRequestTests
         var row = Assert.Single(text.Split('\n'), l => l.StartsWith("| dbt |", StringComparison.Ordinal));
         Assert.Contains("target/manifest.json, 1.0 MB, schema v12, dbt 1.10.13, 40 nodes", row);
         Assert.Contains($"space 'analytics', connector 'jaffle_shop' ({id})", row);
-        Assert.Contains($"uploaded: sync job {Assert.Single(server.State.Uploads).JobId}", row);
+        var job = Assert.Single(server.State.Uploads).JobId;
+        Assert.Contains($"uploaded: sync job {job}", row);
         Assert.DoesNotContain(ServerHarness.Key, text);
+
+        // Unchanged the next time: the row still shows what the manifest is and where it went, from the stamp.
+        var again = await project.BuildAsync(Env(ServerHarness.Key, ("GITHUB_ACTIONS", "true"), ("GITHUB_STEP_SUMMARY", summary)));
+        Assert.True(again.ExitCode == 0, again.ToString());
+        var skipped = File.ReadAllLines(summary).Last(l => l.StartsWith("| dbt |", StringComparison.Ordinal));
+        Assert.Equal($"| dbt | target/manifest.json, 1.0 MB, schema v12, dbt 1.10.13, 40 nodes | space 'analytics', connector 'jaffle_shop' ({id}) | unchanged since its upload (sync job {job}); skipped |", skipped);
     }
 
     [Fact]
@@ -179,7 +189,7 @@ public sealed class PullRequestTests
         var rows = text.Split('\n').Where(l => l.StartsWith("| dbt |", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, rows.Count);
         Assert.Single(text.Split('\n'), l => l == "| Project | Manifest | Space and connector | Result |");
-        Assert.Contains("failed QRN1003", rows[0]);
+        Assert.StartsWith("| dbt | target/manifest.json | space 'analytics', connector 'jaffle_shop' | failed QRN1003", rows[0]);
         // A query cannot stay on the requests made below the URL: refused, and its value shown nowhere.
         Assert.Contains("failed QRN1104", rows[1]);
         Assert.DoesNotContain("s3cr3t", text);
@@ -199,6 +209,6 @@ public sealed class PullRequestTests
         var file = Path.Combine(project.Directory, "obj", "qarion", "summary.md");
         Assert.Contains($"##vso[task.uploadsummary]{file}", result.Output);
         Assert.Contains("| dbt |", File.ReadAllText(file));
-        Assert.Contains("checked only: a pull-request build (Azure Pipelines, BUILD_REASON=PullRequest) checks only", File.ReadAllText(file));
+        Assert.Contains("| checked only: a pull-request build (Azure Pipelines, BUILD_REASON=PullRequest) |", File.ReadAllText(file));
     }
 }

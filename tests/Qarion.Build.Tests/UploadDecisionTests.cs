@@ -118,14 +118,14 @@ public sealed class UploadDecisionTests
     [Fact]
     public void Check_only_wins_over_everything_and_needs_no_stamp_or_content()
     {
-        var settings = Settings() with { CheckOnly = true, ForceUpload = true, CheckOnlyReason = "a pull-request build checks only" };
+        var settings = Settings() with { CheckOnly = true, ForceUpload = true, CheckOnlyCause = CheckOnlyCause.PullRequest, PullRequest = "GitLab, a merge request" };
         var file = new ManifestState(1000, Then.AddSeconds(1));
 
         Assert.False(UploadDecision.NeedsFingerprint(settings, Stamp(), file));
         var decision = UploadDecision.Decide(settings, Stamp(), file, Id);
 
         Assert.Equal(UploadAction.CheckOnly, decision.Action);
-        Assert.Equal("a pull-request build checks only", decision.Reason);
+        Assert.Equal("a pull-request build (GitLab, a merge request)", decision.Reason);
     }
 
     [Fact]

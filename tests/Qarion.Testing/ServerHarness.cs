@@ -52,8 +52,8 @@ public sealed class ServerHarness : IAsyncDisposable
     }
 
     /// <summary>A connector made through the server's own state, so a test of one method does not lean on another.</summary>
-    public string Seed(string name, string type = "dbt_manifest") =>
-        State.CreateConnector(Space, new System.Text.Json.Nodes.JsonObject { ["name"] = name, ["connector_type"] = type })!["id"]!.GetValue<string>();
+    public string Seed(string name, string type = "dbt_manifest", string space = Space) =>
+        State.CreateConnector(space, new System.Text.Json.Nodes.JsonObject { ["name"] = name, ["connector_type"] = type })!["id"]!.GetValue<string>();
 
     public IReadOnlyList<RecordedRequest> Requests => State.Requests;
 

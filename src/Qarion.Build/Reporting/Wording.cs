@@ -23,8 +23,22 @@ internal static class Wording
     public static string Skipped(string path, UploadStamp stamp) =>
         $"Qarion: {Display(path)} is unchanged since its upload ({stamp.UploadedAt:u}, sync job {stamp.SyncJobId}); skipped. Set QarionForceUpload=true to send it again.";
 
-    public static string CheckedOnly(string path, DbtManifestInfo manifest, string space, string connector, string reason) =>
-        $"Qarion: checked {Display(path)} ({Facts(manifest)}) for space '{space}', {connector}; not uploaded: {reason}. Set QarionUploadOnPullRequest=true to upload from pull requests.";
+    public static string CheckedOnly(string path, DbtManifestInfo manifest, string space, string connector, UploadSettings settings) =>
+        $"Qarion: checked {Display(path)} ({Facts(manifest)}) for space '{space}', {connector}; not uploaded: {CheckOnlyReason(settings)}.{CheckOnlyHint(settings.CheckOnlyCause)}";
+
+    /// <summary>Why nothing is sent, in the words every line and row uses.</summary>
+    public static string CheckOnlyReason(UploadSettings settings) => settings.CheckOnlyCause switch
+    {
+        CheckOnlyCause.PullRequest => $"a pull-request build ({settings.PullRequest ?? "a pull request"})",
+        _ => "QarionCheckOnly is true (a dry run)",
+    };
+
+    /// <summary>What to do to upload instead, when that is what the reason calls for: a dry run asked for needs none.</summary>
+    private static string CheckOnlyHint(CheckOnlyCause cause) => cause switch
+    {
+        CheckOnlyCause.PullRequest => " Set QarionUploadOnPullRequest=true to upload from pull requests.",
+        _ => "",
+    };
 
     public static string SyncDone(SyncJob done) =>
         $"Qarion: sync job {done.Id} {done.Status}: {done.TablesAdded ?? 0} tables added, {done.TablesUpdated ?? 0} updated, {done.TablesDeleted ?? 0} deleted.";
@@ -112,14 +126,21 @@ internal static class Wording
             $"uploaded: sync job {jobId ?? "(no id returned)"}" + (status is null ? "" : $", {status}"));
 
     public static SummaryRow SkippedRow(string project, string path, long bytes, UploadSettings settings, UploadStamp stamp) =>
-        new(project, $"{Display(path)}, {Size(bytes)}", $"space '{settings.Space}', connector {settings.ConnectorId ?? $"'{settings.ConnectorName}'"}",
+        new(project,
+            stamp.Facts is { } facts ? Describe(path, bytes, facts.SchemaVersion, facts.DbtVersion, facts.Nodes) : $"{Display(path)}, {Size(bytes)}",
+            $"space '{settings.Space}', connector {(settings.ConnectorId is not null || stamp.ConnectorId is null ? Named(settings) : Connector(stamp.ConnectorId, settings.ConnectorName!))}",
             $"unchanged since its upload (sync job {stamp.SyncJobId}); skipped");
 
     public static SummaryRow CheckedRow(string project, string path, DbtManifestInfo manifest, string space, string connector, string reason) =>
         new(project, Describe(path, manifest), $"space '{space}', {connector}", $"checked only: {reason}");
 
-    public static SummaryRow FailedRow(string project, string manifestPath, string? space, string code, string message, bool asWarning) =>
-        new(project, Path.GetFileName(manifestPath), space is null ? "" : $"space '{space}'", $"{(asWarning ? "warning" : "failed")} {code}: {message}");
+    /// <summary>A failure's row: the manifest and the target as the task's parameters give them (the settings may be what failed).</summary>
+    public static SummaryRow FailedRow(string project, string manifestPath, string? space, string? connectorId, string? connectorName, string code, string message, bool asWarning) =>
+        new(project, SafeDisplay(manifestPath),
+            string.Join(", ", new[] { space is null ? null : $"space '{space}'", connectorId is not null ? $"connector {connectorId}" : connectorName is not null ? $"connector '{connectorName}'" : null }.OfType<string>()),
+            $"{(asWarning ? "warning" : "failed")} {code}: {message}");
+
+    private static string Named(UploadSettings settings) => settings.ConnectorId ?? $"'{settings.ConnectorName}'";
 
     // ---- The pieces ----
 
@@ -127,8 +148,23 @@ internal static class Wording
     private static string Facts(DbtManifestInfo manifest) =>
         string.Create(CultureInfo.InvariantCulture, $"{Size(manifest.Bytes)}, manifest schema v{manifest.SchemaVersion}, dbt {manifest.DbtVersion ?? "?"}, {manifest.Nodes} nodes");
 
-    private static string Describe(string path, DbtManifestInfo manifest) =>
-        $"{Display(path)}, {Size(manifest.Bytes)}, schema v{manifest.SchemaVersion}, dbt {manifest.DbtVersion ?? "?"}, {manifest.Nodes} nodes";
+    private static string Describe(string path, DbtManifestInfo manifest) => Describe(path, manifest.Bytes, manifest.SchemaVersion, manifest.DbtVersion, manifest.Nodes);
+
+    private static string Describe(string path, long bytes, int schemaVersion, string? dbtVersion, long nodes) =>
+        $"{Display(path)}, {Size(bytes)}, schema v{schemaVersion}, dbt {dbtVersion ?? "?"}, {nodes} nodes";
+
+    /// <summary>A path from a property, which may not be a usable path at all (a NUL): shown as given then.</summary>
+    private static string SafeDisplay(string path)
+    {
+        try
+        {
+            return Display(Path.GetFullPath(path));
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return path.Replace("\0", "\\0", StringComparison.Ordinal);
+        }
+    }
 
     /// <summary>A path as a build log shows it: relative to the current folder when below it.</summary>
     public static string Display(string path)

@@ -61,10 +61,8 @@ internal static class FailureMapper
             DbtManifestProblem.Changed => (Codes.ManifestChanged, ""),
             _ => (Codes.ManifestUnreadable, " Fix the path or its permissions; nothing was uploaded."),
         };
-        // The reader's messages describe the content and need the file named; the file's own messages already name it.
-        var message = exception.Problem is DbtManifestProblem.Changed or DbtManifestProblem.Unreadable
-            ? exception.Message + advice
-            : $"{manifestPath}: {exception.Message}{advice}";
+        // The diagnostic points at the file (a log line starts with its path), so the message does not repeat it.
+        var message = exception.Message + advice;
         return new UploadFailure(code, message, isServiceFailure: false, manifestPath, exception.Line ?? 0, exception.Column ?? 0);
     }
 }

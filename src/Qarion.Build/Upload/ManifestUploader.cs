@@ -142,7 +142,10 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
 
         // Exactly what the server received: the hash of the sent bytes, and the time the file had before it was read.
         WriteStamp(new UploadStamp(manifest.Fingerprint!, manifest.Bytes, file.LastWriteUtc, settings.ApiUrl.AbsoluteUri, settings.Space,
-            settings.ConnectorKey, connectorId, result.Job.Id, DateTimeOffset.UtcNow));
+            settings.ConnectorKey, connectorId, result.Job.Id, DateTimeOffset.UtcNow)
+        {
+            Facts = new StampedFacts(manifest.SchemaVersion, manifest.DbtVersion, manifest.Nodes),
+        });
         return new UploadOutcome(result.Job.Id, status, Wording.UploadedRow(project, file.Path, manifest, settings.Space, connector, result.Job.Id, status));
     }
 
@@ -166,7 +169,7 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
             connector = Wording.ConnectorLookedUp(id, name);
         }
 
-        log.Summary(Wording.CheckedOnly(file.Path, manifest, settings.Space, connector, reason));
+        log.Summary(Wording.CheckedOnly(file.Path, manifest, settings.Space, connector, settings));
         return new UploadOutcome(null, null, Wording.CheckedRow(project, file.Path, manifest, settings.Space, connector, reason));
     }
 

@@ -46,7 +46,7 @@ internal sealed record UploadDecision(UploadAction Action, string Reason)
     {
         if (settings.CheckOnly)
         {
-            return new UploadDecision(UploadAction.CheckOnly, settings.CheckOnlyReason);
+            return new UploadDecision(UploadAction.CheckOnly, Reporting.Wording.CheckOnlyReason(settings));
         }
 
         if (settings.ForceUpload)

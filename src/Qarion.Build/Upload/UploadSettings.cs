@@ -4,6 +4,16 @@ using Qarion.Client.Http;
 
 namespace Qarion.Build.Upload;
 
+/// <summary>Why a build checks the manifest and sends nothing.</summary>
+internal enum CheckOnlyCause
+{
+    /// <summary>QarionCheckOnly=true: a dry run.</summary>
+    Asked,
+
+    /// <summary>A pull-request build, by default.</summary>
+    PullRequest,
+}
+
 /// <summary>The task's string parameters, checked and typed. Every problem is a coded configuration error.</summary>
 internal sealed record UploadSettings
 {
@@ -24,8 +34,11 @@ internal sealed record UploadSettings
     /// <summary>Check the manifest and send nothing (a pull-request build, or QarionCheckOnly).</summary>
     public bool CheckOnly { get; init; }
 
-    /// <summary>Why the build checks only, as the line that says so gives it.</summary>
-    public string CheckOnlyReason { get; init; } = "QarionCheckOnly is true";
+    /// <summary>Why the build checks only.</summary>
+    public CheckOnlyCause CheckOnlyCause { get; init; }
+
+    /// <summary>The pull request, as the CI's variables describe it, when <see cref="CheckOnlyCause"/> is <see cref="CheckOnlyCause.PullRequest"/>.</summary>
+    public string? PullRequest { get; init; }
 
     /// <summary>
     /// The key, read once from the variable named by <see cref="ApiKeyEnvironmentVariable"/>, trimmed; null
@@ -122,7 +135,8 @@ internal sealed record UploadSettings
             ForceUpload = Flag(task.ForceUpload),
             StampFile = Blank(task.StampFile),
             CheckOnly = Flag(task.CheckOnly),
-            CheckOnlyReason = Blank(task.CheckOnlyReason) ?? "QarionCheckOnly is true",
+            CheckOnlyCause = Blank(task.CheckOnlyReason) == "PullRequest" ? CheckOnlyCause.PullRequest : CheckOnlyCause.Asked,
+            PullRequest = Blank(task.PullRequest),
         };
     }
 

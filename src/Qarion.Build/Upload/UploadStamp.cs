@@ -19,6 +19,10 @@ internal sealed record UploadStamp(
     [property: JsonPropertyName("sync_job_id")] string? SyncJobId,
     [property: JsonPropertyName("uploaded_at")] DateTimeOffset UploadedAt)
 {
+    /// <summary>What the manifest was, for the lines and rows of a build that skips it without reading it (absent in older stamps).</summary>
+    [JsonPropertyName("manifest")]
+    public StampedFacts? Facts { get; init; }
+
     /// <summary>Same time as when it was uploaded (size compared apart): unchanged without reading it, as MSBuild's own incrementality assumes.</summary>
     public bool SameFileTime(DateTime lastWriteUtc) => LastWriteUtc == lastWriteUtc;
 
@@ -59,6 +63,12 @@ internal sealed record UploadStamp(
         }
     }
 }
+
+/// <summary>The manifest's facts as the upload found them.</summary>
+internal sealed record StampedFacts(
+    [property: JsonPropertyName("schema_version")] int SchemaVersion,
+    [property: JsonPropertyName("dbt_version")] string? DbtVersion,
+    [property: JsonPropertyName("nodes")] long Nodes);
 
 [JsonSourceGenerationOptions(WriteIndented = true)]
 [JsonSerializable(typeof(UploadStamp))]

@@ -303,8 +303,27 @@ public sealed partial class DbtManifestReader
         return facts.ToInfo(ThrowIfNotAManifestSchema(url), _bytes, _hash?.Finish());
     }
 
+    /// <summary>True when the bytes read as the start of a longer document: what failed at the end was only that the end came.</summary>
+    private static bool IsSoundPrefix(ReadOnlySpan<byte> data, JsonReaderState state)
+    {
+        var reader = new Utf8JsonReader(data, isFinalBlock: false, state);
+        try
+        {
+            while (reader.Read())
+            {
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     private int Parse(ReadOnlySpan<byte> data, bool isFinalBlock)
     {
+        var before = _state;
         var reader = new Utf8JsonReader(data, isFinalBlock, _state);
         try
         {
@@ -318,7 +337,9 @@ public sealed partial class DbtManifestReader
             _completed = true;
             var what = NonJsonNumber(data[(int)reader.BytesConsumed..]) is { } word
                 ? $"{word} is not JSON (Python's json writes it for a float that is not a number; JSON has no such value)"
-                : Describe(ex);
+                : isFinalBlock && IsSoundPrefix(data, before)
+                    ? "the file ends before the JSON does (truncated?)"
+                    : Describe(ex);
             throw new DbtManifestException(
                 DbtManifestProblem.InvalidJson,
                 $"The file is not valid JSON: {what} (line {(ex.LineNumber ?? 0) + 1}, byte {_consumedBefore + reader.BytesConsumed}).",

@@ -123,7 +123,7 @@ internal sealed partial class ManifestScanner
 
         if (_state != State.Done)
         {
-            throw Invalid(0, "the file ends before the JSON is complete");
+            throw Invalid(0, "the file ends before the JSON does (truncated?)");
         }
     }
 

@@ -11,12 +11,16 @@ public sealed class PackageFixture : IAsyncLifetime
 {
     private static readonly string SharedFeed = TestData.TempDirectory("feed");
     private static readonly string SharedVersion = $"0.0.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
+    private static string SharedPackOutput = "";
     private static readonly Lazy<Task> Packed = new(PackAsync);
     private static int _users;
 
     public string Feed => SharedFeed;
 
     public string Version => SharedVersion;
+
+    /// <summary>What `dotnet pack` at the root printed.</summary>
+    public string PackOutput => SharedPackOutput;
 
     public string PackagePath => Path.Combine(Feed, $"Qarion.Build.{Version}.nupkg");
 
@@ -38,6 +42,8 @@ public sealed class PackageFixture : IAsyncLifetime
         {
             throw new InvalidOperationException("dotnet pack failed:\n" + result.Output);
         }
+
+        SharedPackOutput = result.Output;
     }
 
     public Task DisposeAsync()
