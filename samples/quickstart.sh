@@ -30,10 +30,12 @@ export NUGET_PACKAGES="$root/artifacts/quickstart/nuget-packages"
 rm -rf "$NUGET_PACKAGES/qarion.build"
 
 step() { printf '\n==> %s\n' "$*"; }
+# A preparation step says nothing when it works, and everything when it fails.
+quiet() { "$@" > "$work/step.log" 2>&1 || { cat "$work/step.log" >&2; return 1; }; }
 
 step "Packing Qarion.Build into artifacts/packages"
 rm -f artifacts/packages/Qarion.Build.*.nupkg
-dotnet pack src/Qarion.Build -c Release -o artifacts/packages -v:q -nologo
+quiet dotnet pack src/Qarion.Build -c Release -o artifacts/packages -nologo
 # Versions come from git (MinVer): each commit packs its own, e.g. 0.1.0-alpha.0.42.
 package=$(ls artifacts/packages/Qarion.Build.*.nupkg)
 version=${package#artifacts/packages/Qarion.Build.}
@@ -41,9 +43,9 @@ version=${version%.nupkg}
 echo "    Qarion.Build $version"
 
 step "Starting the local Qarion-compatible server on a free port"
-dotnet build src/Qarion.LocalServer -c Release -v:q -nologo
+quiet dotnet build src/Qarion.LocalServer -c Release -nologo
 dotnet src/Qarion.LocalServer/bin/Release/net10.0/Qarion.LocalServer.dll --port 0 --url-file "$work/url" \
-  --connector jaffle-shop/jaffle_shop --connector jaffle-shop/hubspot --sync-ms 1500 --log > "$work/server.log" 2>&1 &
+  --connector marketing-analytics/jaffle_shop --connector marketing-analytics/hubspot --sync-ms 1500 --log > "$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 300); do
   [ -s "$work/url" ] && break
@@ -54,12 +56,14 @@ url=$(cat "$work/url")
 echo "    $url"
 
 step "dotnet build -m samples/samples.slnx: dbt (stand-in) writes the manifests, Qarion.Build uploads them and waits for the sync"
-PATH="$root/samples/dbt-standin:$PATH" dotnet build samples/samples.slnx -m -nr:false -nologo \
+# -tl:off: the terminal logger (the default in a terminal) would hide the Qarion lines this step is about.
+# `dotnet msbuild -restore` is `dotnet build` without its closing summary: the Qarion lines are the story.
+PATH="$root/samples/dbt-standin:$PATH" dotnet msbuild samples/samples.slnx -restore -v:m -m -nr:false -nologo -tl:off \
   -p:QarionBuildVersion="$version" -p:QarionApiUrl="$url" -p:QarionUploadEnabled=true -p:QarionForceUpload=true \
   -p:QarionWaitForSync=true -p:QarionSyncPollSeconds=0.5
 
 step "What the catalog now holds"
-QARION_BASE_URL="$url" dotnet run --project samples/CatalogReport -c Release -v:q -- jaffle-shop
+QARION_BASE_URL="$url" dotnet run --project samples/CatalogReport -c Release -v:q -- marketing-analytics
 
 step "What the server saw"
 sed 's/^/  /' "$work/server.log"

@@ -25,16 +25,20 @@ public sealed class QuickStartTests
             Assert.Matches(@"sync job [0-9a-f-]{36}: succeeded: 46 tables added, 0 updated, 0 deleted; manifest v12, 40 nodes, 6 sources", run.Output);
             Assert.Matches(@"sync job [0-9a-f-]{36}: succeeded: 344 tables added, 0 updated, 0 deleted; manifest v12, 283 nodes, 61 sources", run.Output);
             Assert.DoesNotContain("local-quickstart-key", run.Output);
+            // The story and nothing else: the space every example names, and no build summaries between the steps.
+            Assert.Contains("to space 'marketing-analytics', connector 'jaffle_shop'", run.Output);
+            Assert.DoesNotContain("Build succeeded", run.Output);
+            Assert.DoesNotContain("Warning(s)", run.Output);
         }
 
-        Assert.DoesNotContain(Process.GetProcessesByName("dotnet"), p => CommandLine(p).Contains("--url-file", StringComparison.Ordinal) && CommandLine(p).Contains("jaffle-shop/hubspot", StringComparison.Ordinal));
+        Assert.DoesNotContain(Process.GetProcessesByName("dotnet"), p => CommandLine(p).Contains("--url-file", StringComparison.Ordinal) && CommandLine(p).Contains("marketing-analytics/hubspot", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Ctrl_C_in_the_quick_start_stops_its_server()
     {
         var script = Path.Combine(TestData.RepositoryRoot, "samples", "quickstart.sh");
-        static bool OurServer(Process p) => CommandLine(p) is var c && c.Contains("--url-file", StringComparison.Ordinal) && c.Contains("jaffle-shop/hubspot", StringComparison.Ordinal);
+        static bool OurServer(Process p) => CommandLine(p) is var c && c.Contains("--url-file", StringComparison.Ordinal) && c.Contains("marketing-analytics/hubspot", StringComparison.Ordinal);
         var sawServer = false;
 
         // setsid: the script leads its own process group, as in a terminal, where Ctrl+C reaches the whole group.

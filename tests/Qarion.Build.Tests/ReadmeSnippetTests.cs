@@ -38,7 +38,16 @@ public sealed partial class ReadmeSnippetTests
     [MemberData(nameof(CSharpSnippets))]
     public async Task Every_csharp_snippet_compiles_as_pasted(string document, int index)
     {
-        var code = Blocks(document, "csharp")[index];
+        var dir = WriteProgram(Blocks(document, "csharp")[index]);
+
+        var result = await DotnetRunner.RunAsync(dir, ["build", "snippet.csproj", "-nr:false", "-v:q"]);
+
+        Assert.True(result.ExitCode == 0, $"{document}, C# block {index + 1}:\n{result}");
+    }
+
+    /// <summary>A console project holding the snippet as its Program.cs, with the client's assemblies as a user's package gives them.</summary>
+    private static string WriteProgram(string code)
+    {
         var dir = TestData.TempDirectory("snippet");
         Isolation.WriteEmptyDirectoryFiles(dir);
         File.WriteAllText(Path.Combine(dir, "Program.cs"), code);
@@ -58,10 +67,36 @@ public sealed partial class ReadmeSnippetTests
               </ItemGroup>
             </Project>
             """);
+        return dir;
+    }
 
-        var result = await DotnetRunner.RunAsync(dir, ["build", "snippet.csproj", "-nr:false", "-v:q"]);
+    [Fact]
+    public async Task The_client_guides_program_runs_against_the_quick_start_server_and_says_what_each_call_did()
+    {
+        // The quick start's server: its space, with jaffle_shop already there.
+        await using var server = await ServerHarness.StartAsync(o => o.Spaces.Add("marketing-analytics"));
+        var existing = server.Seed("jaffle_shop", space: "marketing-analytics");
+        var dir = WriteProgram(Blocks("docs/client.md", "csharp")[0]);
+        var manifest = TestData.Manifest("jaffle-shop-dbt-1.10.manifest.json");
 
-        Assert.True(result.ExitCode == 0, $"{document}, C# block {index + 1}:\n{result}");
+        var result = await DotnetRunner.RunAsync(dir, ["run", "--project", "snippet.csproj", "--", manifest],
+            new Dictionary<string, string?> { ["QARION_BASE_URL"] = server.Server.Url.ToString(), ["QARION_API_KEY"] = ServerHarness.Key });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var upload = Assert.Single(server.State.Uploads);
+        Assert.Equal(TestData.Sha256(manifest), upload.Sha256);
+        foreach (var line in new[]
+        {
+            "connector type: dbt_manifest", $"list: 'jaffle_shop' (dbt_manifest) is {existing}", "create: 'client-example-", "get: 'client-example-",
+            "update: now 'client-example-", "sync: job ", $"upload: {new FileInfo(manifest).Length:N0} bytes of {manifest}, sync job {upload.JobId}",
+            $"wait: sync job {upload.JobId} succeeded", "history: ", "delete: 'client-example-",
+        })
+        {
+            Assert.Contains(line, result.Output);
+        }
+
+        // It cleaned up after itself: only the connector that was there before is left.
+        Assert.Equal([existing], server.State.ListConnectors("marketing-analytics").Select(c => c["id"]!.GetValue<string>()));
     }
 
     [Fact]
