@@ -56,6 +56,29 @@ public sealed partial class DocsTests
         Assert.Empty(broken);
     }
 
+    [Fact]
+    public async Task The_setup_pages_curl_commands_create_the_connector_and_show_the_sync_history_on_the_local_server()
+    {
+        await using var server = await ServerHarness.StartAsync(o => o.Spaces.Add("marketing-analytics"));
+        var blocks = ShellBlock().Matches(Docs.Read("docs/qarion-setup.md")).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(2, blocks.Count);
+        var environment = new Dictionary<string, string?> { ["QARION_BASE_URL"] = server.Server.Url.ToString().TrimEnd('/'), ["QARION_API_KEY"] = ServerHarness.Key };
+
+        var created = await DotnetRunner.RunProgramAsync("bash", TestData.RepositoryRoot, ["-euc", blocks[0]], environment);
+        var history = await DotnetRunner.RunProgramAsync("bash", TestData.RepositoryRoot, ["-euc", blocks[1]], environment);
+
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var connector = Assert.Single(server.State.ListConnectors("marketing-analytics"));
+        Assert.Equal(("jaffle_shop", "dbt_manifest"), (connector["name"]!.GetValue<string>(), connector["connector_type"]!.GetValue<string>()));
+        Assert.Contains(connector["id"]!.GetValue<string>(), created.Output);
+        Assert.True(history.ExitCode == 0, history.ToString());
+        Assert.StartsWith("{", history.Output.TrimStart(), StringComparison.Ordinal);
+        Assert.DoesNotContain(ServerHarness.Key, created.Output + history.Output);
+    }
+
+    [GeneratedRegex("```sh\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex ShellBlock();
+
     /// <summary>GitHub's anchors: each heading lower-cased, punctuation dropped, spaces as hyphens; and explicit ids.</summary>
     private static HashSet<string> Anchors(string markdown)
     {
