@@ -47,7 +47,7 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
     /// <summary>"true": check the manifest (and the connector, given a key) but send nothing.</summary>
     public string? CheckOnly { get; set; }
 
-    /// <summary>Why the build checks only: "QarionCheckOnly" (asked for) or "PullRequest" (the pull-request default); the line words it.</summary>
+    /// <summary>Why the build checks only: "QarionCheckOnly" (asked for), "PullRequest" (the pull-request default) or "NotCI" (a developer build); the line words it.</summary>
     public string? CheckOnlyReason { get; set; }
 
     /// <summary>The pull request the CI says this build is for, as the targets describe it (e.g. "GitHub Actions, event pull_request"), or empty.</summary>
@@ -58,6 +58,9 @@ public sealed class QarionUploadDbtManifest : MSBuildTask, ICancelableTask, IInc
 
     /// <summary>Where each code's help link points, the code's anchor appended: the targets' _QarionHelpBase, the docs of the packed version.</summary>
     public string? HelpBase { get; set; }
+
+    /// <summary>Where a developer build records the manifest it last checked (under obj/).</summary>
+    public string? CheckStampFile { get; set; }
 
     /// <summary>Where the record of the last successful upload is kept (under obj/).</summary>
     public string? StampFile { get; set; }

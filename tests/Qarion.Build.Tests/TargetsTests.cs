@@ -28,16 +28,67 @@ public sealed class TargetsTests
     }
 
     [Fact]
-    public async Task A_developer_build_skips_the_upload_and_says_how_to_enable_it()
+    public async Task A_developer_build_checks_the_manifest_with_no_request_and_an_unchanged_one_costs_no_read()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("jaffle_shop");
+        var project = Project(server, id);
+
+        var first = await project.BuildAsync(Env());
+        // Same size, same time, other bytes (broken ones): only a build that reads the file can tell.
+        var manifest = Path.Combine(project.Directory, "target", "manifest.json");
+        var time = File.GetLastWriteTimeUtc(manifest);
+        var bytes = File.ReadAllBytes(manifest);
+        bytes[0] = (byte)'[';
+        File.WriteAllBytes(manifest, bytes);
+        File.SetLastWriteTimeUtc(manifest, time);
+        var second = await project.BuildAsync(Env());
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains($"Qarion: dbt: checked target/manifest.json (1.0 MB, manifest schema v12, dbt 1.10.13, 40 nodes) for space 'analytics', connector {id} not looked up (a developer build makes no request); not uploaded: not a CI build. Set QarionUploadEnabled=true to upload from here.", first.Output);
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("Qarion: dbt: target/manifest.json is unchanged since it was checked (1.0 MB, manifest schema v12, dbt 1.10.13, 40 nodes); not uploaded: not a CI build.", second.Output);
+        // No network and no key needed: the key in the environment is not even used.
+        Assert.Empty(server.Requests);
+    }
+
+    [Theory]
+    [InlineData("missing", "QRN1001")]
+    [InlineData("broken", "QRN1003")]
+    public async Task A_developer_build_fails_on_a_missing_or_broken_manifest_as_ci_would(string kind, string code)
     {
         await using var server = await ServerHarness.StartAsync();
         var project = Project(server, server.Seed("jaffle_shop"));
+        var manifest = Path.Combine(project.Directory, "target", "manifest.json");
+        if (kind == "missing")
+        {
+            File.Delete(manifest);
+        }
+        else
+        {
+            File.Copy(TestData.BrokenManifest, manifest, overwrite: true);
+        }
+
+        var result = await project.BuildAsync(new Dictionary<string, string?>());
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"error {code}", result.Output);
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public async Task QarionUploadEnabled_false_turns_the_developer_check_off_too()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var project = Project(server, server.Seed("jaffle_shop"));
+        project.Properties["QarionUploadEnabled"] = "false";
+        File.Delete(Path.Combine(project.Directory, "target", "manifest.json"));
 
         var result = await project.BuildAsync(Env());
 
-        Assert.Equal(0, result.ExitCode);
-        Assert.Contains("Qarion: dbt: upload skipped: not a CI build (no CI variable found). Set QarionUploadEnabled=true", result.Output);
-        Assert.Empty(server.Requests);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Qarion: dbt: upload skipped: QarionUploadEnabled is 'false' (set explicitly; CI build: false).", result.Output);
+        Assert.DoesNotContain("QRN1001", result.Output);
     }
 
     [Theory]

@@ -30,13 +30,19 @@ internal static class Wording
     public static string CheckOnlyReason(UploadSettings settings) => settings.CheckOnlyCause switch
     {
         CheckOnlyCause.PullRequest => $"a pull-request build ({settings.PullRequest ?? "a pull request"})",
+        CheckOnlyCause.NotCI => "not a CI build",
         _ => "QarionCheckOnly is true (a dry run)",
     };
+
+    public static string UnchangedSinceChecked(string path, CheckStamp stamp, UploadSettings settings) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"Qarion: {Display(path)} is unchanged since it was checked ({Size(stamp.Bytes)}, manifest schema v{stamp.SchemaVersion}, dbt {stamp.DbtVersion ?? "?"}, {stamp.Nodes} nodes); not uploaded: {CheckOnlyReason(settings)}.{CheckOnlyHint(settings.CheckOnlyCause)}");
 
     /// <summary>What to do to upload instead, when that is what the reason calls for: a dry run asked for needs none.</summary>
     private static string CheckOnlyHint(CheckOnlyCause cause) => cause switch
     {
         CheckOnlyCause.PullRequest => " Set QarionUploadOnPullRequest=true to upload from pull requests.",
+        CheckOnlyCause.NotCI => " Set QarionUploadEnabled=true to upload from here.",
         _ => "",
     };
 
@@ -112,7 +118,7 @@ internal static class Wording
     // ---- The connector as the check-only line names it ----
 
     public static string ConnectorNotLookedUp(UploadSettings settings) =>
-        $"connector {settings.ConnectorId ?? $"'{settings.ConnectorName}'"} not looked up (no API key here, which is fine for a check)";
+        $"connector {settings.ConnectorId ?? $"'{settings.ConnectorName}'"} not looked up ({(settings.CheckOnlyCause == CheckOnlyCause.NotCI ? "a developer build makes no request" : "no API key here, which is fine for a check")})";
 
     public static string ConnectorLookedUp(string id, string name) =>
         name == id ? $"connector {id} checked" : $"connector '{name}' ({id}) found";
@@ -130,6 +136,10 @@ internal static class Wording
             stamp.Facts is { } facts ? Describe(path, bytes, facts.SchemaVersion, facts.DbtVersion, facts.Nodes) : $"{Display(path)}, {Size(bytes)}",
             $"space '{settings.Space}', connector {(settings.ConnectorId is not null || stamp.ConnectorId is null ? Named(settings) : Connector(stamp.ConnectorId, settings.ConnectorName!))}",
             $"unchanged since its upload (sync job {stamp.SyncJobId}); skipped");
+
+    public static SummaryRow UnchangedCheckRow(string project, string path, CheckStamp stamp, UploadSettings settings) =>
+        new(project, Describe(path, stamp.Bytes, stamp.SchemaVersion, stamp.DbtVersion, stamp.Nodes), $"space '{settings.Space}', connector {Named(settings)}",
+            $"unchanged since it was checked; not uploaded: {CheckOnlyReason(settings)}");
 
     public static SummaryRow CheckedRow(string project, string path, DbtManifestInfo manifest, string space, string connector, string reason) =>
         new(project, Describe(path, manifest), $"space '{space}', {connector}", $"checked only: {reason}");

@@ -155,10 +155,22 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
     /// </summary>
     private async Task<UploadOutcome> CheckOnlyAsync(ManifestFile file, string reason, CancellationToken cancellationToken)
     {
+        var checkedBefore = CheckStamp.Read(settings.CheckStampFile);
+        if (UploadDecision.CheckedAlready(settings, checkedBefore, new ManifestState(file.Length, file.LastWriteUtc)))
+        {
+            log.Summary(Wording.UnchangedSinceChecked(file.Path, checkedBefore!, settings));
+            return new UploadOutcome(null, null, Wording.UnchangedCheckRow(project, file.Path, checkedBefore!, settings));
+        }
+
         var manifest = await DbtManifestReader.ReadFileAsync(file.Path, computeSha256: false, cancellationToken).ConfigureAwait(false);
         WarnIfNewer(manifest);
+        if (settings.CheckOnlyCause == CheckOnlyCause.NotCI)
+        {
+            new CheckStamp(file.Length, file.LastWriteUtc, manifest.SchemaVersion, manifest.DbtVersion, manifest.Nodes).TryWrite(settings.CheckStampFile);
+        }
+
         string connector;
-        if (settings.ApiKey is null)
+        if (settings.ApiKey is null || settings.CheckOnlyCause == CheckOnlyCause.NotCI)
         {
             connector = Wording.ConnectorNotLookedUp(settings);
         }

@@ -98,6 +98,10 @@ internal sealed record UploadDecision(UploadAction Action, string Reason)
         };
     }
 
+    /// <summary>A developer build's check needs no read when the manifest has the size and time of the one it last checked.</summary>
+    public static bool CheckedAlready(UploadSettings settings, CheckStamp? stamp, ManifestState file) =>
+        settings.CheckOnlyCause == CheckOnlyCause.NotCI && stamp is not null && stamp.Bytes == file.Length && stamp.LastWriteUtc == file.LastWriteUtc;
+
     /// <summary>What differs between the stamp and this build, read without the file's content: its size, or where it goes.</summary>
     private static string? Changed(UploadSettings settings, UploadStamp stamp, ManifestState file)
     {

@@ -12,6 +12,9 @@ internal enum CheckOnlyCause
 
     /// <summary>A pull-request build, by default.</summary>
     PullRequest,
+
+    /// <summary>A developer build (no CI, QarionUploadEnabled not given): checked with no request at all.</summary>
+    NotCI,
 }
 
 /// <summary>The task's string parameters, checked and typed. Every problem is a coded configuration error.</summary>
@@ -30,6 +33,9 @@ internal sealed record UploadSettings
     public TimeSpan SyncPollInterval { get; init; } = TimeSpan.FromSeconds(Defaults.SyncPollSeconds);
     public bool ForceUpload { get; init; }
     public string? StampFile { get; init; }
+
+    /// <summary>Where a developer build records the manifest it last checked (under obj/, beside the upload stamp).</summary>
+    public string? CheckStampFile { get; init; }
 
     /// <summary>Check the manifest and send nothing (a pull-request build, or QarionCheckOnly).</summary>
     public bool CheckOnly { get; init; }
@@ -134,8 +140,14 @@ internal sealed record UploadSettings
             SyncPollInterval = Seconds("QarionSyncPollSeconds", task.SyncPollSeconds, Defaults.SyncPollSeconds),
             ForceUpload = Flag(task.ForceUpload),
             StampFile = Blank(task.StampFile),
+            CheckStampFile = Blank(task.CheckStampFile),
             CheckOnly = Flag(task.CheckOnly),
-            CheckOnlyCause = Blank(task.CheckOnlyReason) == "PullRequest" ? CheckOnlyCause.PullRequest : CheckOnlyCause.Asked,
+            CheckOnlyCause = Blank(task.CheckOnlyReason) switch
+            {
+                "PullRequest" => CheckOnlyCause.PullRequest,
+                "NotCI" => CheckOnlyCause.NotCI,
+                _ => CheckOnlyCause.Asked,
+            },
             PullRequest = Blank(task.PullRequest),
         };
     }
