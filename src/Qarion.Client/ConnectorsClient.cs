@@ -256,13 +256,25 @@ public class ConnectorsClient
         {
             // The fast check: a failure is explained by reading the file again (ManifestFileContent).
             var reader = options.CheckManifest ? new DbtManifestReader(false, precise: false) : null;
-            sent = new ManifestFileContent(file, reader, options.SentHash, options.ExpectedHash);
+            sent = new ManifestFileContent(file, reader, options.SentHash, options.ExpectedHash, options.CreateInspector?.Invoke());
             sent.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             var multipart = new MultipartFormDataContent { { sent, "file", "manifest.json" } };
             return multipart;
         }
 
-        using var response = await _transport.SendAsync(HttpMethod.Post, path, Body, RequestKind.NotIdempotent, cancellationToken, file.Length, AnswerBody.Accepted).ConfigureAwait(false);
+        HttpResponseMessage answer;
+        try
+        {
+            answer = await _transport.SendAsync(HttpMethod.Post, path, Body, RequestKind.NotIdempotent, cancellationToken, file.Length, AnswerBody.Accepted).ConfigureAwait(false);
+        }
+        catch (UploadStoppedException stopped)
+        {
+            // The host's inspector stopped the upload: its own exception, with its own stack.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(stopped.InnerException!).Throw();
+            throw;
+        }
+
+        using var response = answer;
         var job = await ReadAcceptedAsync(response, cancellationToken).ConfigureAwait(false);
         // The hash is of the bytes sent (computed while sending), so it describes exactly what the server received.
         var manifest = sent?.Manifest is { } found && sent.SentHash is { } hash ? found.WithHash(options.SentHash, hash) : sent?.Manifest;

@@ -21,6 +21,7 @@ internal sealed class ManifestFileContent : HttpContent
 
     private readonly ManifestFile _file;
     private readonly DbtManifestReader? _reader;
+    private readonly IUploadInspector? _inspector;
     private readonly ManifestHashKind _sentHash;
     private readonly string? _expectedHash;
     private volatile bool _readingFailed;
@@ -29,10 +30,12 @@ internal sealed class ManifestFileContent : HttpContent
     /// <param name="reader">Checks the manifest while it is read (null: no check).</param>
     /// <param name="sentHash">The hash to take of the bytes sent (<see cref="SentHash"/>), if any.</param>
     /// <param name="expectedHash">That hash of the bytes checked before: what is sent must be exactly those.</param>
-    public ManifestFileContent(ManifestFile file, DbtManifestReader? reader, ManifestHashKind sentHash, string? expectedHash)
+    /// <param name="inspector">The host's inspector of this attempt, if any (<see cref="IUploadInspector"/>).</param>
+    public ManifestFileContent(ManifestFile file, DbtManifestReader? reader, ManifestHashKind sentHash, string? expectedHash, IUploadInspector? inspector = null)
     {
         _file = file;
         _reader = reader;
+        _inspector = inspector;
         _sentHash = sentHash;
         _expectedHash = expectedHash;
     }
@@ -144,6 +147,11 @@ internal sealed class ManifestFileContent : HttpContent
                 }
 
                 _reader?.Append(buffer.AsSpan(0, read));
+                if (_inspector is { } inspector)
+                {
+                    Stopped(() => inspector.Inspect(buffer.AsSpan(0, read)));
+                }
+
                 await toSend.WriteAsync(new Chunk(buffer, read), cancellationToken).ConfigureAwait(false);
             }
 
@@ -153,6 +161,11 @@ internal sealed class ManifestFileContent : HttpContent
             }
 
             Manifest = _reader?.Complete();
+            if (_inspector is { } done)
+            {
+                Stopped(done.Complete);
+            }
+
             toSend.TryComplete();
         }
         catch (DbtManifestException fast) when (fast.NeedsExplanation)
@@ -177,6 +190,19 @@ internal sealed class ManifestFileContent : HttpContent
         }
     }
 
+    /// <summary>The host's inspector decided: its exception is marked, so the transport hands it to the caller as it was thrown.</summary>
+    private static void Stopped(Action inspect)
+    {
+        try
+        {
+            inspect();
+        }
+        catch (Exception ex)
+        {
+            throw new UploadStoppedException(ex);
+        }
+    }
+
     protected override bool TryComputeLength(out long length)
     {
         length = _file.Length;
@@ -190,3 +216,6 @@ internal sealed class ManifestFileContent : HttpContent
     /// </summary>
     private sealed record Chunk(byte[] Buffer, int Length);
 }
+
+/// <summary>An <see cref="IUploadInspector"/> stopped the upload; the transport rethrows <see cref="Exception.InnerException"/>.</summary>
+internal sealed class UploadStoppedException(Exception inner) : Exception("The upload's inspector stopped it.", inner);

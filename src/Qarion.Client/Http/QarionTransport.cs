@@ -423,10 +423,16 @@ internal sealed class QarionTransport : IDisposable
         return failures <= options.MaxRetries && deadline.Allows(wait.Value);
     }
 
-    private static DbtManifestException? FindManifestProblem(Exception exception)
+    /// <summary>What the reading side of an upload decided (the check, or the host's inspector), found below the network's wrapping.</summary>
+    private static Exception? FindManifestProblem(Exception exception)
     {
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
+            if (e is UploadStoppedException stopped)
+            {
+                return stopped.InnerException;
+            }
+
             if (e is DbtManifestException found)
             {
                 return found;

@@ -23,6 +23,12 @@ public sealed class DbtManifestUploadOptions
     /// </summary>
     public string? ExpectedSha256 { get; set; }
 
+    /// <summary>
+    /// Makes the <see cref="IUploadInspector"/> that sees the file's chunks before they are sent; called
+    /// once per attempt, so a retried upload is inspected again from its first byte. Null: none.
+    /// </summary>
+    public Func<IUploadInspector>? CreateInspector { get; set; }
+
     /// <summary>Hash the bytes sent with XXH64 (Qarion.Build's stamp) instead of SHA-256.</summary>
     internal bool ComputeFingerprint { get; set; }
 
