@@ -208,4 +208,15 @@ public sealed class RetryTests
             Assert.InRange(RetryPolicy.Backoff(20, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)).TotalSeconds, 0, 30);
         }
     }
+
+    [Fact]
+    public void A_server_named_wait_gets_up_to_a_tenth_more_and_a_tenth_of_a_second_never_less()
+    {
+        var wait = TimeSpan.FromSeconds(10);
+        var waits = Enumerable.Range(0, 400).Select(_ => Qarion.Client.Http.RetryPolicy.Jitter(wait)).ToList();
+
+        Assert.All(waits, w => Assert.InRange(w, wait, wait + TimeSpan.FromMilliseconds(1100)));
+        // Spread over the range, not bunched at its start: the point of the jitter.
+        Assert.Contains(waits, w => w > wait + TimeSpan.FromMilliseconds(600));
+    }
 }
