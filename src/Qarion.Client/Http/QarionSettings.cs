@@ -79,7 +79,7 @@ internal sealed record QarionSettings(Uri BaseUrl, string ApiKey, QarionClientOp
         if (url.Query.Length > 0 || url.Fragment.Length > 0)
         {
             // Not shown: a query may hold a token.
-            return $"has a {(url.Query.Length > 0 ? "query" : "fragment")} ({Display(url)}?…); requests are made below the URL's path and cannot keep it: " +
+            return $"has a {(url.Query.Length > 0 ? "query" : "fragment")} ({Display(url)}{(url.Query.Length > 0 ? "?" : "#")}…); requests are made below the URL's path and cannot keep it: " +
                    "remove it (a path prefix such as https://host/qarion/ is kept)";
         }
 
