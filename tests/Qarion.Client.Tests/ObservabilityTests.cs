@@ -20,7 +20,7 @@ public sealed class ObservabilityTests
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = activity =>
             {
-                if ((activity.GetTagItem("qarion.connector") as string) == id)
+                if ((activity.GetTagItem("qarion.connector") as string)?.StartsWith(id, StringComparison.Ordinal) == true)
                 {
                     lock (activities)
                     {
@@ -37,15 +37,24 @@ public sealed class ObservabilityTests
         await Assert.ThrowsAsync<QarionNotFoundException>(() => client.Connectors.GetAsync(ServerHarness.Space, id + "x"));
         await client.Connectors.SyncAsync(ServerHarness.Space, id);
 
-        Assert.Equal(2, activities.Count);
+        Assert.Equal(3, activities.Count);
         var get = activities[0];
         Assert.Equal("Qarion GET catalog/spaces/{space}/connectors/{id}", get.DisplayName);
         Assert.Equal("analytics", get.GetTagItem("qarion.space"));
         Assert.Equal(200, get.GetTagItem("http.response.status_code"));
         Assert.Equal(3, get.GetTagItem("qarion.attempts"));
         Assert.Equal(2, get.Events.Count(e => e.Name == "retry"));
+        var retry = get.Events.First(e => e.Name == "retry").Tags.ToDictionary(t => t.Key, t => t.Value);
+        Assert.Equal(1, retry["qarion.attempt"]);
+        Assert.Equal("503 Service Unavailable", retry["qarion.retry.reason"]);
+        Assert.True(retry["qarion.retry.delay_s"] is double delay && delay >= 1);
+        Assert.Equal(true, retry["qarion.retry.after"]);
         Assert.Equal(ActivityStatusCode.Unset, get.Status);
-        Assert.Equal(202, activities[1].GetTagItem("http.response.status_code"));
+        var failed = activities[1];
+        Assert.Equal(ActivityStatusCode.Error, failed.Status);
+        Assert.Equal(nameof(QarionNotFoundException), failed.StatusDescription);
+        Assert.Equal(404, failed.GetTagItem("http.response.status_code"));
+        Assert.Equal(202, activities[2].GetTagItem("http.response.status_code"));
     }
 
     [Fact]
