@@ -1,0 +1,36 @@
+using Qarion.Client.Manifests;
+using Qarion.Client.Tests.Support;
+using Qarion.LocalServer.State;
+using Qarion.Testing;
+
+namespace Qarion.Client.Tests;
+
+/// <summary>A file that changes size between the start of an upload and its (retried) sending is refused, and says how.</summary>
+public sealed class FileChangedTests
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_file_whose_size_changed_before_a_retry_is_stopped_with_what_changed(bool grow)
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("changing");
+        var path = Path.Combine(TestData.TempDirectory("changed"), "manifest.json");
+        ManifestGenerator.Write(path, 1 << 20);
+        var length = new FileInfo(path).Length;
+        var said = $"it {(grow ? "grew" : "shrank")} from {length:N0} bytes, when the upload began, to {length + (grow ? 10 : -10):N0}";
+        server.State.Faults.Add(new Fault { Status = 503, RetryAfter = "0", PathContains = "dbt-manifest", Body = "text" });
+        // Between the refused first attempt and the second, something rewrites the file.
+        using var client = server.Client(o => o.OnRetry = _ =>
+        {
+            using var file = new FileStream(path, FileMode.Open);
+            file.SetLength(file.Length + (grow ? 10 : -10));
+        });
+
+        var error = await Assert.ThrowsAsync<DbtManifestException>(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path));
+
+        Assert.Equal(DbtManifestProblem.Changed, error.Problem);
+        Assert.Contains($"The dbt manifest {path} changed while it was being uploaded: {said}.", error.Message);
+        Assert.Empty(server.State.Uploads);
+    }
+}
