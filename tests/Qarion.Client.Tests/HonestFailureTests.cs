@@ -94,7 +94,27 @@ public sealed class HonestFailureTests
 
         var error = await Assert.ThrowsAsync<QarionServerException>(() => client.Connectors.ListAsync(ServerHarness.Space));
 
-        Assert.Contains("The server asked to wait 600 s before trying again (Retry-After), longer than the", error.Message);
+        var said = System.Text.RegularExpressions.Regex.Match(error.Message,
+            @"The server asked to wait 600 s before trying again \(Retry-After\), longer than the (?<left>[0-9.]+) s left of this call's deadline, so it was not retried\.");
+        Assert.True(said.Success, error.Message);
+        Assert.InRange(double.Parse(said.Groups["left"].Value, System.Globalization.CultureInfo.InvariantCulture), 100, 120);
+        Assert.Empty(server.Delays);
+    }
+
+    [Fact]
+    public async Task A_429_whose_wait_ends_past_the_deadline_says_when_the_next_try_would_have_been()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        using var client = server.Client(o => o.TotalTimeout = TimeSpan.FromMinutes(2));
+        server.State.Faults.Add(new Fault { Status = 429, RetryAfter = "600", Body = "text" });
+
+        var error = await Assert.ThrowsAsync<QarionRateLimitException>(() => client.Connectors.ListAsync(ServerHarness.Space));
+
+        var said = System.Text.RegularExpressions.Regex.Match(error.Message,
+            @"The next try would be in (?<next>[0-9.]+) s \(the server's Retry-After\), past this call's deadline \((?<left>[0-9.]+) s left of 120 s\), so it was not sent again\.");
+        Assert.True(said.Success, error.Message);
+        Assert.InRange(double.Parse(said.Groups["next"].Value, System.Globalization.CultureInfo.InvariantCulture), 600, 661);
+        Assert.InRange(double.Parse(said.Groups["left"].Value, System.Globalization.CultureInfo.InvariantCulture), 100, 120);
         Assert.Empty(server.Delays);
     }
 
