@@ -30,7 +30,7 @@ public sealed class UploadDecisionTests
 
         var decision = UploadDecision.Decide(Settings(), Stamp(), file, Id);
 
-        Assert.Equal(UploadAction.Skip, decision.Action);
+        Assert.Equal((UploadAction.Skip, "unchanged since its upload"), (decision.Action, decision.Reason));
         Assert.False(decision.StampRefreshed);
         Assert.False(decision.ConnectorUnconfirmed);
         Assert.Equal(Stamp(), decision.Stamp);
@@ -52,7 +52,24 @@ public sealed class UploadDecisionTests
     [Fact]
     public void A_rewritten_manifest_cannot_be_decided_without_its_fingerprint()
     {
-        Assert.Throws<ArgumentException>(() => UploadDecision.Decide(Settings(), Stamp(), new ManifestState(1000, Then.AddSeconds(1)), Id));
+        var error = Assert.Throws<ArgumentException>(() => UploadDecision.Decide(Settings(), Stamp(), new ManifestState(1000, Then.AddSeconds(1)), Id));
+
+        Assert.Contains("fingerprint", error.Message);
+    }
+
+    [Fact]
+    public void A_forced_upload_needs_no_fingerprint()
+    {
+        Assert.False(UploadDecision.NeedsFingerprint(Settings() with { ForceUpload = true }, Stamp(), new ManifestState(1000, Then.AddSeconds(1))));
+        Assert.True(UploadDecision.NeedsFingerprint(Settings(), Stamp(), new ManifestState(1000, Then.AddSeconds(1))));
+    }
+
+    [Fact]
+    public void A_connector_given_by_id_where_the_last_upload_named_another_id_says_which()
+    {
+        var decision = UploadDecision.Decide(Settings(), Stamp(connector: "0f0e0d0c-0000-4000-8000-000000000002"), new ManifestState(1000, Then), Id);
+
+        Assert.Equal((UploadAction.Upload, "the connector changed since the last upload (it went to connector id 0f0e0d0c-0000-4000-8000-000000000002)"), (decision.Action, decision.Reason));
     }
 
     [Theory]
