@@ -1,0 +1,127 @@
+using Qarion.Build.Reporting;
+using Qarion.Build.Upload;
+using Qarion.Client;
+using Qarion.Client.Manifests;
+
+namespace Qarion.Build.Tests;
+
+/// <summary>Every line and row the task writes, for fixed inputs, word for word: the unit-level twin of the build tests.</summary>
+public sealed class WordingTests
+{
+    private const string Id = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
+    private static readonly string Path = System.IO.Path.Combine(Environment.CurrentDirectory, "target", "manifest.json");
+
+    private static readonly DbtManifestInfo Manifest = new()
+    {
+        SchemaVersionUrl = "https://schemas.getdbt.com/dbt/manifest/v12.json", SchemaVersion = 12, DbtVersion = "1.10.13", Nodes = 40, Bytes = 1_079_485,
+    };
+
+    private static UploadSettings Settings(CheckOnlyCause cause = CheckOnlyCause.Asked, string? pr = null) => new()
+    {
+        ManifestPath = Path, Space = "analytics", ConnectorName = "jaffle_shop", ApiUrl = new Uri("https://api.qarion.com/"),
+        ApiKeyEnvironmentVariable = "QARION_API_KEY", CheckOnly = true, CheckOnlyCause = cause, PullRequest = pr,
+    };
+
+    private static readonly UploadStamp Stamp = new("00aa", 1_079_485, DateTime.UnixEpoch, "https://api.qarion.com/", "analytics", "name:jaffle_shop", Id, "job-1",
+        new DateTimeOffset(2026, 12, 1, 9, 30, 0, TimeSpan.Zero)) { Facts = new StampedFacts(12, "1.10.13", 40) };
+
+    [Theory]
+    [InlineData(1023, "1023 bytes")]
+    [InlineData(1024, "1.0 KB")]
+    [InlineData(1_048_575, "1024.0 KB")]
+    [InlineData(1_048_576, "1.0 MB")]
+    [InlineData(1_073_741_824, "1.0 GB")]
+    public void Sizes_are_said_in_the_largest_unit_under_them(long bytes, string said)
+    {
+        Assert.Equal(said, Wording.Size(bytes));
+    }
+
+    [Fact]
+    public void The_result_lines_of_an_upload_and_a_skip()
+    {
+        Assert.Equal($"Qarion: uploaded target/manifest.json (1.0 MB, manifest schema v12, dbt 1.10.13, 40 nodes) to space 'analytics', connector 'jaffle_shop' ({Id}): sync job job-2 in 1.50 s (1.0 MB/s).",
+            Wording.Uploaded(Path, Manifest, "analytics", Wording.Connector(Id, "jaffle_shop"), "job-2", TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(1)));
+        Assert.Contains("sync job (no id returned)", Wording.Uploaded(Path, Manifest, "analytics", Id, null, TimeSpan.FromSeconds(1), TimeSpan.Zero));
+        Assert.Equal("Qarion: target/manifest.json is unchanged since its upload (2026-12-01 09:30:00Z, sync job job-1); skipped. Set QarionForceUpload=true to send it again.",
+            Wording.Skipped(Path, Stamp));
+    }
+
+    [Theory]
+    [InlineData("Asked", null, "not uploaded: QarionCheckOnly is true (a dry run).")]
+    [InlineData("PullRequest", "GitLab, a merge request", "not uploaded: a pull-request build (GitLab, a merge request). Set QarionUploadOnPullRequest=true to upload from pull requests.")]
+    [InlineData("NotCI", null, "not uploaded: not a CI build. Set QarionUploadEnabled=true to upload from here.")]
+    public void A_check_only_line_gives_its_reason_and_the_hint_that_fits_it(string kind, string? pr, string end)
+    {
+        var cause = Enum.Parse<CheckOnlyCause>(kind);
+        var settings = Settings(cause, pr);
+
+        Assert.Equal($"Qarion: checked target/manifest.json (1.0 MB, manifest schema v12, dbt 1.10.13, 40 nodes) for space 'analytics', connector 'jaffle_shop' not looked up ({(cause == CheckOnlyCause.NotCI ? "a developer build makes no request" : "no API key here, which is fine for a check")}); {end}",
+            Wording.CheckedOnly(Path, Manifest, "analytics", Wording.ConnectorNotLookedUp(settings), settings));
+    }
+
+    [Fact]
+    public void An_unchanged_check_and_a_looked_up_connector()
+    {
+        Assert.Equal("Qarion: target/manifest.json is unchanged since it was checked (1.0 MB, manifest schema v12, dbt 1.10.13, 40 nodes); not uploaded: not a CI build. Set QarionUploadEnabled=true to upload from here.",
+            Wording.UnchangedSinceChecked(Path, new CheckStamp(1_079_485, DateTime.UnixEpoch, 12, "1.10.13", 40), Settings(CheckOnlyCause.NotCI)));
+        Assert.Equal($"connector '{"jaffle_shop"}' ({Id}) found", Wording.ConnectorLookedUp(Id, "jaffle_shop"));
+        Assert.Equal($"connector {Id} checked", Wording.ConnectorLookedUp(Id, Id));
+    }
+
+    [Fact]
+    public void A_cancelled_build_says_what_stands_at_each_stage()
+    {
+        var progress = new UploadProgress();
+        var before = Wording.Cancelled(progress);
+        progress.Sending();
+        var sending = Wording.Cancelled(progress);
+        progress.Uploaded("job-3");
+        var uploaded = Wording.Cancelled(progress);
+
+        Assert.Equal("Qarion: upload cancelled before anything was sent; nothing was recorded as uploaded.", before);
+        Assert.StartsWith("Qarion: upload cancelled while the manifest was being sent or answered: the server may or may not have it.", sending);
+        Assert.StartsWith("Qarion: the manifest was uploaded (sync job job-3), but waiting for the sync was cancelled.", uploaded);
+    }
+
+    [Fact]
+    public void Question_lines()
+    {
+        var settings = Settings() with { CheckOnly = false };
+        var unconfirmed = new UploadDecision(UploadAction.Skip, "unchanged since its upload") { Stamp = Stamp, ConnectorUnconfirmed = true };
+
+        Assert.Equal($"Qarion: the manifest is up to date: no upload would happen (the connector named 'jaffle_shop' is taken to be {Id}, as recorded: -question sends no request to look it up).",
+            Wording.QuestionUpToDate(unconfirmed, settings));
+        Assert.Equal("Qarion: the manifest is up to date: no upload would happen.", Wording.QuestionUpToDate(unconfirmed with { ConnectorUnconfirmed = false }, settings));
+        Assert.Equal("Qarion: the build would upload /p/manifest.json: why. Nothing was sent (-question).", Wording.QuestionWouldUpload("/p/manifest.json", "why"));
+        Assert.Equal("Qarion: no upload would happen: why; the manifest would be checked, and nothing sent.", Wording.QuestionChecksOnly("why"));
+    }
+
+    [Fact]
+    public void Retries_and_waits_are_said_with_their_figures()
+    {
+        Assert.Equal("Qarion: GET /c attempt 2 failed (503 Service Unavailable); trying again in 1.5 s, as the server's Retry-After asks.",
+            Wording.Retrying(new QarionRetry("GET", "/c", 2, "503 Service Unavailable", TimeSpan.FromSeconds(1.5), true)));
+        Assert.Equal("Qarion: GET /c attempt 1 failed (timeout); trying again in 2 s.",
+            Wording.Retrying(new QarionRetry("GET", "/c", 1, "timeout", TimeSpan.FromSeconds(2), false)));
+        Assert.StartsWith("Qarion: POST /u waits 12.5 s for its turn:", Wording.Pacing(new QarionPacing("POST", "/u", TimeSpan.FromSeconds(12.5))));
+        Assert.Equal("Qarion: waiting up to 600 s for sync job j (QarionSyncTimeoutSeconds).", Wording.WaitingForSync("j", TimeSpan.FromMinutes(10)));
+        Assert.Equal("Qarion: still waiting for sync job j after 31 s; its last status is '(not seen yet)'.", Wording.StillWaiting("j", new SyncWaitProgress(TimeSpan.FromSeconds(31), null, null)));
+    }
+
+    [Fact]
+    public void Summary_rows_keep_the_manifest_and_the_target()
+    {
+        var settings = Settings() with { CheckOnly = false };
+
+        Assert.Equal(new SummaryRow("p", "target/manifest.json, 1.0 MB, schema v12, dbt 1.10.13, 40 nodes", $"space 'analytics', connector {Id}", "uploaded: sync job j, succeeded"),
+            Wording.UploadedRow("p", Path, Manifest, "analytics", Id, "j", "succeeded"));
+        Assert.Equal(new SummaryRow("p", "target/manifest.json, 1.0 MB, schema v12, dbt 1.10.13, 40 nodes", $"space 'analytics', connector 'jaffle_shop' ({Id})", "unchanged since its upload (sync job job-1); skipped"),
+            Wording.SkippedRow("p", Path, 1_079_485, settings, Stamp));
+        Assert.Equal(new SummaryRow("p", "target/manifest.json, 1.0 MB", "space 'analytics', connector 'jaffle_shop'", "unchanged since its upload (sync job job-1); skipped"),
+            Wording.SkippedRow("p", Path, 1_079_485, settings, Stamp with { Facts = null, ConnectorId = null }));
+        Assert.Equal(new SummaryRow("p", "target/manifest.json", $"space 'analytics', connector {Id}", "warning QRN2007: down"),
+            Wording.FailedRow("p", Path, "analytics", Id, null, "QRN2007", "down", asWarning: true));
+        Assert.Equal(new SummaryRow("p", "a\\0b", "", "failed QRN1006: bad"),
+            Wording.FailedRow("p", "a\0b", null, null, null, "QRN1006", "bad", asWarning: false));
+    }
+}
