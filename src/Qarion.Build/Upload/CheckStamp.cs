@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Qarion.Build.Upload;
@@ -14,23 +13,7 @@ internal sealed record CheckStamp(
     [property: JsonPropertyName("dbt_version")] string? DbtVersion,
     [property: JsonPropertyName("nodes")] long Nodes)
 {
-    public static CheckStamp? Read(string? path)
-    {
-        if (path is null || !File.Exists(path))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(path), CheckStampJson.Default.CheckStamp);
-        }
-        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
-        {
-            // A damaged record only costs one read of the manifest.
-            return null;
-        }
-    }
+    public static CheckStamp? Read(string? path) => StampFiles.Read(path, StampJson.Default.CheckStamp);
 
     /// <summary>Best effort: a record that cannot be written costs the next build one read, nothing else.</summary>
     public void TryWrite(string? path)
@@ -42,19 +25,10 @@ internal sealed record CheckStamp(
 
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-            File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(this, CheckStampJson.Default.CheckStamp));
-            File.Move(temporary, path, overwrite: true);
+            StampFiles.Write(path, this, StampJson.Default.CheckStamp);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
         }
     }
-}
-
-[JsonSourceGenerationOptions(WriteIndented = true)]
-[JsonSerializable(typeof(CheckStamp))]
-internal sealed partial class CheckStampJson : JsonSerializerContext
-{
 }

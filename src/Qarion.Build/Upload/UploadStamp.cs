@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Qarion.Build.Upload;
@@ -26,42 +25,9 @@ internal sealed record UploadStamp(
     /// <summary>Same time as when it was uploaded (size compared apart): unchanged without reading it, as MSBuild's own incrementality assumes.</summary>
     public bool SameFileTime(DateTime lastWriteUtc) => LastWriteUtc == lastWriteUtc;
 
-    public static UploadStamp? Read(string? path)
-    {
-        if (path is null || !File.Exists(path))
-        {
-            return null;
-        }
+    public static UploadStamp? Read(string? path) => StampFiles.Read(path, StampJson.Default.UploadStamp);
 
-        try
-        {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(path), StampJson.Default.UploadStamp);
-        }
-        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
-        {
-            // A damaged stamp only costs one upload.
-            return null;
-        }
-    }
-
-    /// <summary>Written whole or not at all (a temporary file moved over the old one), so a stamp is never half a stamp.</summary>
-    public void Write(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(this, StampJson.Default.UploadStamp));
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
-    }
+    public void Write(string path) => StampFiles.Write(path, this, StampJson.Default.UploadStamp);
 }
 
 /// <summary>The manifest's facts as the upload found them.</summary>
@@ -72,6 +38,7 @@ internal sealed record StampedFacts(
 
 [JsonSourceGenerationOptions(WriteIndented = true)]
 [JsonSerializable(typeof(UploadStamp))]
+[JsonSerializable(typeof(CheckStamp))]
 internal sealed partial class StampJson : JsonSerializerContext
 {
 }
