@@ -21,8 +21,7 @@ public sealed partial class AdoptionTests(PackageFixture package)
     }
 
     private static string Block(string section, string language, string containing) =>
-        CodeBlock().Matches(section).Where(m => m.Groups["lang"].Value == language).Select(m => m.Groups["code"].Value)
-            .Single(code => code.Contains(containing, StringComparison.Ordinal));
+        Docs.Blocks(section, language).Single(code => code.Contains(containing, StringComparison.Ordinal));
 
     /// <summary>Writes the user's repository as the README tells it: returns the dbt project's folder.</summary>
     private string Adopt(string repository)
@@ -92,7 +91,4 @@ public sealed partial class AdoptionTests(PackageFixture package)
         Assert.Contains($"Qarion: jaffle_shop: uploaded target/manifest.json (1.0 MB, manifest schema v12, dbt 1.10.13, 40 nodes) to space 'marketing-analytics', connector 'jaffle_shop' ({id})", ci.Output);
         Assert.DoesNotContain("NU1301", ci.Output);
     }
-
-    [GeneratedRegex("```(?<lang>[a-z]+)\n(?<code>.*?)```", RegexOptions.Singleline)]
-    private static partial Regex CodeBlock();
 }

@@ -60,7 +60,7 @@ public sealed partial class DocsTests
     public async Task The_setup_pages_curl_commands_create_the_connector_and_show_the_sync_history_on_the_local_server()
     {
         await using var server = await ServerHarness.StartAsync(o => o.Spaces.Add("marketing-analytics"));
-        var blocks = ShellBlock().Matches(Docs.Read("docs/qarion-setup.md")).Select(m => m.Groups[1].Value).ToList();
+        var blocks = Docs.Blocks(Docs.Read("docs/qarion-setup.md"), "sh");
         Assert.Equal(2, blocks.Count);
         var environment = new Dictionary<string, string?> { ["QARION_BASE_URL"] = server.Server.Url.ToString().TrimEnd('/'), ["QARION_API_KEY"] = ServerHarness.Key };
 
@@ -75,9 +75,6 @@ public sealed partial class DocsTests
         Assert.StartsWith("{", history.Output.TrimStart(), StringComparison.Ordinal);
         Assert.DoesNotContain(ServerHarness.Key, created.Output + history.Output);
     }
-
-    [GeneratedRegex("```sh\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex ShellBlock();
 
     /// <summary>GitHub's anchors: each heading lower-cased, punctuation dropped, spaces as hyphens; and explicit ids.</summary>
     private static HashSet<string> Anchors(string markdown)

@@ -29,10 +29,7 @@ public sealed partial class ReadmeSnippetTests
     }
 
     private static List<string> Blocks(string document, string language) =>
-        Block().Matches(File.ReadAllText(Path.Combine(TestData.RepositoryRoot, document)))
-            .Where(m => m.Groups["lang"].Value == language)
-            .Select(m => m.Groups["code"].Value)
-            .ToList();
+        Docs.Blocks(Docs.Read(document), language);
 
     [Theory]
     [MemberData(nameof(CSharpSnippets))]
@@ -108,6 +105,4 @@ public sealed partial class ReadmeSnippetTests
         Assert.All(blocks, b => XDocument.Parse(b.code));
     }
 
-    [GeneratedRegex("```(?<lang>[a-z]+)\\n(?<code>.*?)```", RegexOptions.Singleline)]
-    private static partial Regex Block();
 }

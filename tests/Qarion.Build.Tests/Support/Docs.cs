@@ -1,9 +1,10 @@
+using System.Text.RegularExpressions;
 using Qarion.Testing;
 
 namespace Qarion.Build.Tests.Support;
 
 /// <summary>The repository's Markdown pages, as paths relative to its root.</summary>
-public static class Docs
+public static partial class Docs
 {
     public static IEnumerable<string> Pages()
     {
@@ -15,4 +16,11 @@ public static class Docs
     }
 
     public static string Read(string page) => File.ReadAllText(Path.Combine(TestData.RepositoryRoot, page));
+
+    /// <summary>The fenced code blocks of some Markdown in one language, in order.</summary>
+    public static List<string> Blocks(string markdown, string language) =>
+        CodeBlock().Matches(markdown).Where(m => m.Groups["lang"].Value == language).Select(m => m.Groups["code"].Value).ToList();
+
+    [GeneratedRegex("```(?<lang>[a-z]+)\n(?<code>.*?)```", RegexOptions.Singleline)]
+    private static partial Regex CodeBlock();
 }
