@@ -17,5 +17,5 @@ run() { # area, test project, config
   echo "$1: $(score "$log")"
 }
 case "$which" in http|all) run http Qarion.Client.Tests stryker-http.json ;; esac
-case "$which" in manifests|all) run manifests Qarion.Client.Tests stryker-manifests.json ;; esac
+case "$which" in manifests|all) run manifests Qarion.Dbt.Manifests.Tests stryker-config.json ;; esac
 case "$which" in task|all) run task Qarion.Build.Tests stryker-config.json ;; esac

@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Qarion.Client.Http;
 using Qarion.Client.Json;
-using Qarion.Client.Manifests;
 
 namespace Qarion.Client;
 
@@ -240,9 +239,10 @@ public class ConnectorsClient
     private static string Id(Guid id) => id.ToString("D");
 
     /// <summary>
-    /// The upload with options: with <see cref="DbtManifestUploadOptions.CheckManifest"/>, a file that is
-    /// not a usable manifest throws <see cref="DbtManifestException"/> (the request is aborted before its
-    /// end) and the result says what the file holds (schema, counts, SHA-256).
+    /// The upload with options: with <see cref="DbtManifestUploadOptions.CreateInspector"/>, every chunk is
+    /// inspected before it is sent, and an inspector's exception stops the request before the file's last
+    /// byte and reaches the caller as it was thrown. A local file that cannot be read, or changes size
+    /// while it is sent, throws <see cref="QarionFileException"/>.
     /// </summary>
     public virtual async Task<DbtManifestUploadResult> UploadDbtManifestAsync(
         string spaceSlug, string connectorId, string filePath, DbtManifestUploadOptions options, CancellationToken cancellationToken = default)
@@ -254,9 +254,7 @@ public class ConnectorsClient
         ManifestFileContent? sent = null;
         HttpContent Body()
         {
-            // The fast check: a failure is explained by reading the file again (ManifestFileContent).
-            var reader = options.CheckManifest ? new DbtManifestReader(false, precise: false) : null;
-            sent = new ManifestFileContent(file, reader, options.SentHash, options.ExpectedHash, options.CreateInspector?.Invoke());
+            sent = new ManifestFileContent(file, options.CreateInspector?.Invoke());
             sent.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             var multipart = new MultipartFormDataContent { { sent, "file", "manifest.json" } };
             return multipart;
@@ -276,9 +274,7 @@ public class ConnectorsClient
 
         using var response = answer;
         var job = await ReadAcceptedAsync(response, cancellationToken).ConfigureAwait(false);
-        // The hash is of the bytes sent (computed while sending), so it describes exactly what the server received.
-        var manifest = sent?.Manifest is { } found && sent.SentHash is { } hash ? found.WithHash(options.SentHash, hash) : sent?.Manifest;
-        return new DbtManifestUploadResult(job, manifest, file.Length, sent?.TransferTime ?? TimeSpan.Zero);
+        return new DbtManifestUploadResult(job, file.Length, sent?.TransferTime ?? TimeSpan.Zero);
     }
 
     /// <summary>One page of the space's sync history (all connectors), newest first as the server orders it.</summary>

@@ -43,8 +43,11 @@ public class QarionClient : IDisposable, IAsyncDisposable
         Connectors = new ConnectorsClient(_transport);
     }
 
-    /// <summary>The primary handler for a host's HttpClient (the DI package): the client's rules for proxies, redirects and certificates.</summary>
-    internal static HttpMessageHandler CreatePrimaryHandler(QarionClientOptions options) =>
+    /// <summary>
+    /// The primary handler for an <see cref="HttpClient"/> a host makes for this client (the DI package's
+    /// <c>AddQarionClient</c> uses it): the client's rules for proxies, redirects and certificates.
+    /// </summary>
+    public static HttpMessageHandler CreatePrimaryHandler(QarionClientOptions options) =>
         QarionTransport.CreateHandler(QarionSettings.ResolveBaseUrl(options));
 
     /// <summary>The base URL in use.</summary>

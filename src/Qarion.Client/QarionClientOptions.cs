@@ -71,8 +71,12 @@ public sealed class QarionClientOptions
     /// <summary>Added to the User-Agent header, e.g. <c>Qarion.Build/1.0</c>.</summary>
     public string? UserAgent { get; set; }
 
-    /// <summary>Waits between attempts and polls. A seam for tests; the default is <see cref="Task.Delay(TimeSpan, CancellationToken)"/>.</summary>
-    internal Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = Task.Delay;
+    /// <summary>
+    /// How the client waits between attempts, paced requests and sync polls; the default is
+    /// <see cref="Task.Delay(TimeSpan, CancellationToken)"/>. Tests of a host replace it to run retries
+    /// without sleeping (and see each wait); it must honour the token.
+    /// </summary>
+    public Func<TimeSpan, CancellationToken, Task> Delay { get; set; } = Task.Delay;
 
     /// <summary>Where the default key and URL are read from. A seam for tests.</summary>
     internal Func<string, string?> GetEnvironmentVariable { get; set; } = Environment.GetEnvironmentVariable;

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using Qarion.Client;
-using Qarion.Client.Manifests;
-using Qarion.Client.Manifests.Scanning;
+using Qarion.Dbt.Manifests;
+using Qarion.Dbt.Manifests.Scanning;
 using Qarion.Testing;
 
 // generate PATH BYTES                        writes a valid manifest of about BYTES from a real node
-// scan FILE                                 times the manifest check alone (cold and warm), with and without SHA-256, and the scanner per classifier
+// scan FILE                                 times the manifest check alone (cold and warm), with and without its fingerprint, and the scanner per classifier
 // scan-real FILE...                         the scanner over real (small) manifests in memory, repeated
 // precheck FILE                             times the check with XXH64 that precedes the upload of a manifest up to 64 MB
 // upload URL SPACE CONNECTOR_ID FILE [WARMUP] uploads FILE once, after WARMUP if given (key from QARION_API_KEY); prints seconds and peak RSS
@@ -20,30 +20,39 @@ switch (args.FirstOrDefault())
         return 0;
     case "scan":
     {
-        // The check as the task runs it (fast scanner, file in the page cache), with and without SHA-256, then
-        // Utf8JsonReader alone (the precise path). Each twice: the first pass of a fresh process includes the JIT.
+        // The check as the task runs it (the scanner, file in the page cache), with and without its fingerprint,
+        // then Utf8JsonReader alone (what the explainer reads with). Each twice: the first pass of a fresh process includes the JIT.
         foreach (var (name, hash) in new[] { ("fast", false), ("fast", true), ("utf8jsonreader", false) })
         {
             foreach (var pass in new[] { "cold", "warm" })
             {
                 var watch = Stopwatch.StartNew();
-                var info = name == "fast"
-                    ? await Qarion.Client.Manifests.DbtManifestReader.ReadFileAsync(args[1], hash)
-                    : await ReadPreciseAsync(args[1]);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"check\": \"{name}\", \"sha256\": {(hash ? "true" : "false")}, \"pass\": \"{pass}\", \"seconds\": {watch.Elapsed.TotalSeconds:0.000}, \"mb_per_s\": {info.Bytes / 1048576.0 / watch.Elapsed.TotalSeconds:0}}}"));
+                var bytesRead = name == "fast"
+                    ? (await DbtManifestCheck.CheckFileAsync(args[1], new DbtManifestCheckOptions { Fingerprint = hash })).Bytes
+                    : await ReadWithUtf8JsonReaderAsync(args[1]);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"check\": \"{name}\", \"fingerprint\": {(hash ? "true" : "false")}, \"pass\": \"{pass}\", \"seconds\": {watch.Elapsed.TotalSeconds:0.000}, \"mb_per_s\": {bytesRead / 1048576.0 / watch.Elapsed.TotalSeconds:0}}}"));
             }
         }
 
-        // The hashes alone: SHA-256 (the public API's) and XXH64 (what Qarion.Build's stamp records), each the
-        // first time in this process and again.
-        foreach (var hash in new[] { ManifestHashKind.Sha256, ManifestHashKind.Xxh64 })
+        // The hashes alone: SHA-256 (for comparison) and XXH64 (the fingerprint Qarion.Build's stamp records),
+        // each the first time in this process and again.
+        foreach (var hash in new[] { "sha256", "xxh64" })
         {
             foreach (var pass in new[] { "cold", "warm" })
             {
                 var watch = Stopwatch.StartNew();
-                await ManifestHash.OfFileAsync(args[1], hash, CancellationToken.None);
+                if (hash == "xxh64")
+                {
+                    await DbtManifestFingerprint.OfFileAsync(args[1]);
+                }
+                else
+                {
+                    await using var file = File.OpenRead(args[1]);
+                    await System.Security.Cryptography.SHA256.HashDataAsync(file);
+                }
+
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{{\"check\": \"{hash.ToString().ToLowerInvariant()} alone\", \"sha256\": false, \"pass\": \"{pass}\", \"seconds\": {watch.Elapsed.TotalSeconds:0.000}, \"mb_per_s\": {new FileInfo(args[1]).Length / 1048576.0 / watch.Elapsed.TotalSeconds:0}}}"));
+                    $"{{\"check\": \"{hash} alone\", \"fingerprint\": false, \"pass\": \"{pass}\", \"seconds\": {watch.Elapsed.TotalSeconds:0.000}, \"mb_per_s\": {new FileInfo(args[1]).Length / 1048576.0 / watch.Elapsed.TotalSeconds:0}}}"));
             }
         }
 
@@ -97,7 +106,7 @@ switch (args.FirstOrDefault())
         for (var pass = 0; pass < 11; pass++)
         {
             var watch = Stopwatch.StartNew();
-            await DbtManifestReader.ReadFileHashedAsync(args[1], args.Length < 3 || args[2] != "nohash" ? ManifestHashKind.Xxh64 : ManifestHashKind.None, CancellationToken.None);
+            await DbtManifestCheck.CheckFileAsync(args[1], new DbtManifestCheckOptions { Fingerprint = args.Length < 3 || args[2] != "nohash" });
             times.Add(watch.Elapsed.TotalMilliseconds);
         }
 
@@ -118,7 +127,7 @@ switch (args.FirstOrDefault())
             var clock = Stopwatch.StartNew();
             // Checked: as Qarion.Build sends a large manifest, checked while sent and fingerprinted for its stamp.
             var check = Environment.GetEnvironmentVariable("QARION_BENCH_CHECK") == "true";
-            var result = await client.Connectors.UploadDbtManifestAsync(args[2], args[3], args[4], new DbtManifestUploadOptions { CheckManifest = check, ComputeFingerprint = check });
+            var result = await client.Connectors.UploadDbtManifestAsync(args[2], args[3], args[4], check ? new CheckedUpload(args[4]).Options : new DbtManifestUploadOptions());
             clock.Stop();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{{\"seconds\": {clock.Elapsed.TotalSeconds:0.0000}, \"bytes\": {result.Bytes}, \"peak_rss_kb\": {PeakRssKb()}, \"job\": \"{result.Job.Id}\"}}"));
@@ -152,13 +161,13 @@ switch (args.FirstOrDefault())
                 return ms;
             }
 
-            var checkedFirst = await DbtManifestReader.ReadFileHashedAsync(args[3], ManifestHashKind.Xxh64, CancellationToken.None);
+            var checkedFirst = await DbtManifestCheck.CheckFileAsync(args[3], new DbtManifestCheckOptions { Fingerprint = true });
             var check = Lap();
             using var client = new QarionClient(new QarionClientOptions { BaseUrl = new Uri(args[1]) });
             var create = Lap();
             var connectors = await client.Connectors.ListAsync(args[2]);
             var lookup = Lap();
-            await client.Connectors.UploadDbtManifestAsync(args[2], connectors[0].Id, args[3], new DbtManifestUploadOptions { ExpectedFingerprint = checkedFirst.Fingerprint });
+            await client.Connectors.UploadDbtManifestAsync(args[2], connectors[0].Id, args[3], new CheckedUpload(args[3], checkedFirst.Fingerprint).Options);
             var upload = Lap();
             rounds.Add(string.Create(CultureInfo.InvariantCulture,
                 $"\"{(round == 0 ? "first" : "again")}\": {{\"check_and_hash_ms\": {check:0.0}, \"client_ms\": {create:0.0}, \"lookup_ms\": {lookup:0.0}, \"upload_ms\": {upload:0.0}}}"));
@@ -176,7 +185,7 @@ switch (args.FirstOrDefault())
 // The scanner alone over bytes already in memory, in the chunks a file read would give it.
 static void ScanInMemory(byte[] bytes, ClassifierKind kind)
 {
-    var scanner = new Qarion.Client.Manifests.ManifestScanner(kind);
+    var scanner = new ManifestScanner(kind);
     for (var at = 0; at < bytes.Length; at += 256 * 1024)
     {
         scanner.Append(bytes.AsSpan(at, Math.Min(256 * 1024, bytes.Length - at)));
@@ -185,18 +194,16 @@ static void ScanInMemory(byte[] bytes, ClassifierKind kind)
     scanner.Complete();
 }
 
-static async Task<Qarion.Client.Manifests.DbtManifestInfo> ReadPreciseAsync(string path)
+// Utf8JsonReader alone over the file, token by token (what the explainer reads with): the bytes read.
+static async Task<long> ReadWithUtf8JsonReaderAsync(string path)
 {
-    var reader = new Qarion.Client.Manifests.DbtManifestReader();
-    await using var file = File.OpenRead(path);
-    var buffer = new byte[256 * 1024];
-    int read;
-    while ((read = await file.ReadAsync(buffer)) > 0)
+    var bytes = await File.ReadAllBytesAsync(path);
+    var reader = new System.Text.Json.Utf8JsonReader(bytes, new System.Text.Json.JsonReaderOptions { MaxDepth = DbtManifestCheck.MaxDepth });
+    while (reader.Read())
     {
-        reader.Append(buffer.AsSpan(0, read));
     }
 
-    return reader.Complete();
+    return reader.BytesConsumed;
 }
 
 static long PeakRssKb()

@@ -22,7 +22,7 @@ public sealed class PackageLayoutTests(PackageFixture package)
                 "build/Qarion.Build.HelpLinks.props", "build/Qarion.Build.props", "build/Qarion.Build.targets",
                 "buildMultiTargeting/Qarion.Build.props", "buildMultiTargeting/Qarion.Build.targets",
                 "buildTransitive/Qarion.Build.props", "buildTransitive/Qarion.Build.targets",
-                "tasks/net8.0/Qarion.Build.dll", "tasks/net8.0/Qarion.Client.dll",
+                "tasks/net8.0/Qarion.Build.dll", "tasks/net8.0/Qarion.Client.dll", "tasks/net8.0/Qarion.Dbt.Manifests.dll",
             ],
             files);
     }
@@ -129,7 +129,7 @@ public sealed class PackageLayoutTests(PackageFixture package)
         var tasks = zip.Entries.Where(e => e.FullName.StartsWith("tasks/", StringComparison.Ordinal)).Select(e => Path.GetFileName(e.FullName)).ToList();
 
         Assert.DoesNotContain(tasks, f => f.StartsWith("Microsoft.Build", StringComparison.Ordinal) || f.StartsWith("System.", StringComparison.Ordinal));
-        Assert.Equal(["Qarion.Build.dll", "Qarion.Client.dll"], tasks.Order(StringComparer.Ordinal));
+        Assert.Equal(["Qarion.Build.dll", "Qarion.Client.dll", "Qarion.Dbt.Manifests.dll"], tasks.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -181,21 +181,22 @@ public sealed class PackageLayoutTests(PackageFixture package)
         }
     }
 
-    [Fact]
-    public void The_client_package_is_a_plain_library_with_docs_and_no_dependencies()
+    [Theory]
+    [InlineData("Qarion.Client")]
+    [InlineData("Qarion.Dbt.Manifests")]
+    public void The_client_and_the_manifest_check_are_plain_libraries_with_docs_and_no_dependencies(string id)
     {
-        using var zip = ZipFile.OpenRead(package.ClientPackagePath);
+        using var zip = ZipFile.OpenRead(id == "Qarion.Client" ? package.ClientPackagePath : package.ManifestsPackagePath);
         var files = zip.Entries.Select(e => e.FullName).ToList();
 
-        // Built for .NET 8 (reach) and .NET 10 (where it is tested), each with its XML docs.
-        Assert.Contains("lib/net8.0/Qarion.Client.dll", files);
-        Assert.Contains("lib/net8.0/Qarion.Client.xml", files);
-        Assert.Contains("lib/net10.0/Qarion.Client.dll", files);
-        Assert.Contains("lib/net10.0/Qarion.Client.xml", files);
-        Assert.DoesNotContain(files, f => f.Contains("System.Text.Json", StringComparison.OrdinalIgnoreCase));
-        using var stream = zip.GetEntry("Qarion.Client.nuspec")!.Open();
+        // Built for .NET 8 (reach) and .NET 10 (where it is tested), each with its XML docs and nothing else.
+        Assert.Equal(
+            [$"lib/net10.0/{id}.dll", $"lib/net10.0/{id}.xml", $"lib/net8.0/{id}.dll", $"lib/net8.0/{id}.xml"],
+            files.Where(f => f.StartsWith("lib/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        using var stream = zip.GetEntry($"{id}.nuspec")!.Open();
         var nuspec = XDocument.Load(stream);
         Assert.Empty(nuspec.Descendants(nuspec.Root!.Name.Namespace + "dependency"));
-        Assert.Equal(3, Directory.GetFiles(package.Feed, "*.nupkg").Length);
+        Assert.Contains("PACKAGE.md", files);
+        Assert.Equal(4, Directory.GetFiles(package.Feed, "*.nupkg").Length);
     }
 }

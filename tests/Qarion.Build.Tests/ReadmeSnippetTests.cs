@@ -61,6 +61,7 @@ public sealed partial class ReadmeSnippetTests
                 <FrameworkReference Include="Microsoft.AspNetCore.App" />
                 <Reference Include="Qarion.Client" HintPath="{Path.Combine(AppContext.BaseDirectory, "Qarion.Client.dll")}" />
                 <Reference Include="Qarion.Client.Extensions.DependencyInjection" HintPath="{Path.Combine(AppContext.BaseDirectory, "Qarion.Client.Extensions.DependencyInjection.dll")}" />
+                <Reference Include="Qarion.Dbt.Manifests" HintPath="{Path.Combine(AppContext.BaseDirectory, "Qarion.Dbt.Manifests.dll")}" />
               </ItemGroup>
             </Project>
             """);
@@ -94,6 +95,27 @@ public sealed partial class ReadmeSnippetTests
 
         // It cleaned up after itself: only the connector that was there before is left.
         Assert.Equal([existing], server.State.ListConnectors("marketing-analytics").Select(c => c["id"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task The_client_guides_checked_upload_sends_a_good_manifest_and_never_a_broken_one_whole()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("jaffle_shop");
+        var dir = WriteProgram(Blocks("docs/client.md", "csharp").Single(b => b.Contains("CheckingInspector", StringComparison.Ordinal)));
+        var environment = new Dictionary<string, string?> { ["QARION_BASE_URL"] = server.Server.Url.ToString(), ["QARION_API_KEY"] = ServerHarness.Key };
+        var good = TestData.Manifest("jaffle-shop-dbt-1.10.manifest.json");
+
+        var sent = await DotnetRunner.RunAsync(dir, ["run", "--project", "snippet.csproj", "--", ServerHarness.Space, id, good], environment);
+        var refused = await DotnetRunner.RunAsync(dir, ["run", "--no-build", "--project", "snippet.csproj", "--", ServerHarness.Space, id, TestData.BrokenManifest], environment);
+
+        Assert.True(sent.ExitCode == 0, sent.ToString());
+        var upload = Assert.Single(server.State.Uploads);
+        Assert.Contains($"checked and sent: 40 nodes, schema v12, sync job {upload.JobId}", sent.Output);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("not sent: The file is not valid JSON", refused.Output);
+        Assert.Contains("(line 1, byte 0)", refused.Output);
+        Assert.Single(server.State.Uploads);
     }
 
     [Fact]

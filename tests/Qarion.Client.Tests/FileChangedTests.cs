@@ -1,4 +1,3 @@
-using Qarion.Client.Manifests;
 using Qarion.Client.Tests.Support;
 using Qarion.LocalServer.State;
 using Qarion.Testing;
@@ -27,9 +26,9 @@ public sealed class FileChangedTests
             file.SetLength(file.Length + (grow ? 10 : -10));
         });
 
-        var error = await Assert.ThrowsAsync<DbtManifestException>(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path));
+        var error = await Assert.ThrowsAsync<QarionFileException>(() => client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path));
 
-        Assert.Equal(DbtManifestProblem.Changed, error.Problem);
+        Assert.Equal((QarionFileProblem.Changed, path), (error.Problem, error.FilePath));
         Assert.Contains($"The dbt manifest {path} changed while it was being uploaded: {said}.", error.Message);
         Assert.Empty(server.State.Uploads);
     }

@@ -30,7 +30,7 @@ public sealed class HonestFailureTests
         using var client = new QarionClient(new QarionClientOptions { ApiKey = ServerHarness.Key, BaseUrl = server.Url, MaxRetries = 0, HttpMessageHandler = handler });
 
         var error = await Assert.ThrowsAnyAsync<QarionException>(() =>
-            client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, Guid.NewGuid().ToString(), path, new DbtManifestUploadOptions { CheckManifest = true }));
+            client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, Guid.NewGuid().ToString(), path, new CheckedUpload(path).Options));
 
         Assert.True(status == (int?)error.StatusCode, error.ToString());
         Assert.IsType(status == 401 ? typeof(QarionAuthenticationException) : typeof(QarionPayloadTooLargeException), error);
@@ -48,7 +48,7 @@ public sealed class HonestFailureTests
         server.State.Faults.Add(new Fault { Status = 307, Location = "https://uploads.qarion.example/v2/manifest", Body = "empty", PathContains = "dbt-manifest" });
 
         var error = await Assert.ThrowsAnyAsync<QarionException>(() =>
-            client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, BigManifest(megabytes), new DbtManifestUploadOptions { CheckManifest = true }));
+            client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, BigManifest(megabytes), new CheckedUpload().Options));
 
         Assert.Equal(307, (int?)error.StatusCode);
         Assert.Contains("was redirected (307 Temporary Redirect) to https://uploads.qarion.example/v2/manifest", error.Message);

@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
-using Qarion.Client.Manifests;
+using Qarion.Dbt.Manifests;
 using Qarion.Client.Tests.Support;
 using Qarion.Testing;
 
@@ -18,7 +18,7 @@ public sealed class LocalServerJudgementTests
     {
         await using var server = await ServerHarness.StartAsync();
         var id = server.Seed("judged");
-        var expected = await DbtManifestReader.ReadFileAsync(TestData.Manifest(file), computeSha256: false);
+        var expected = await DbtManifestCheck.CheckFileAsync(TestData.Manifest(file));
 
         var (status, _) = await PostAsync(server, id, await File.ReadAllBytesAsync(TestData.Manifest(file)), chunk: 1000);
 
@@ -57,7 +57,7 @@ public sealed class LocalServerJudgementTests
     {
         await using var server = await ServerHarness.StartAsync();
         var id = server.Seed("judged");
-        await Assert.ThrowsAsync<DbtManifestException>(() => DbtManifestReader.ReadFileAsync(TestData.BrokenManifest, computeSha256: false));
+        await Assert.ThrowsAsync<DbtManifestException>(() => DbtManifestCheck.CheckFileAsync(TestData.BrokenManifest));
 
         await PostAsync(server, id, await File.ReadAllBytesAsync(TestData.BrokenManifest), chunk: 64 * 1024);
 

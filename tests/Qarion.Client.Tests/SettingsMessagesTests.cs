@@ -67,6 +67,6 @@ public sealed class SettingsMessagesTests
     [Fact]
     public void A_url_without_user_information_is_shown_up_to_its_path()
     {
-        Assert.Equal("https://api.qarion.example/qarion/", QarionSettings.Display(new Uri("https://api.qarion.example/qarion/?q=1")));
+        Assert.Equal("https://api.qarion.example/qarion/", BaseUrlRules.Display(new Uri("https://api.qarion.example/qarion/?q=1")));
     }
 }

@@ -39,7 +39,7 @@ public sealed class SyncTests
 
         Assert.Equal(SyncJobState.Failed, done.State);
         Assert.Contains("not a valid dbt manifest", done.ErrorMessage);
-        Assert.Null(upload.Manifest);
+        Assert.Equal(new FileInfo(TestData.BrokenManifest).Length, upload.Bytes);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using Qarion.Client.Manifests;
+using Qarion.Dbt.Manifests;
 using Qarion.Client.Tests.Support;
 using Qarion.LocalServer.State;
 using Qarion.Testing;
@@ -19,7 +19,8 @@ public sealed class UploadMemoryTests
         ManifestGenerator.Write(small, 8L * 1024 * 1024);
         ManifestGenerator.Write(large, 128L * 1024 * 1024);
         using var client = server.Client();
-        var options = new DbtManifestUploadOptions { CheckManifest = true, ComputeSha256 = true };
+        var check = new CheckedUpload();
+        var options = check.Options;
         await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, small, options);
 
         // Allocation across the process (client and in-process server alike) per upload.
@@ -29,9 +30,8 @@ public sealed class UploadMemoryTests
         Assert.True(largeBytes - smallBytes < 16L * 1024 * 1024, $"8 MB upload allocated {smallBytes:N0} bytes, 128 MB upload {largeBytes:N0}");
         var expected = TestData.Sha256(large);
         Assert.Equal(expected, server.State.Uploads.Last().Sha256);
-        var result = await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, large, options);
-        Assert.Equal(expected, result.Manifest!.Sha256);
-        Assert.Equal(new FileInfo(large).Length, result.Manifest.Bytes);
+        Assert.Equal(TestData.Xxh64(large), check.Manifest!.Fingerprint);
+        Assert.Equal(new FileInfo(large).Length, check.Manifest.Bytes);
     }
 
     private static async Task<long> AllocatedDuring(Func<Task> action)
@@ -61,7 +61,7 @@ public sealed class UploadMemoryTests
         using var client = server.Client(o => o.HttpMessageHandler = counter);
 
         var error = await Assert.ThrowsAsync<DbtManifestException>(() =>
-            client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, new DbtManifestUploadOptions { CheckManifest = true }));
+            client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, new CheckedUpload(path).Options));
 
         Assert.Equal(DbtManifestProblem.InvalidJson, error.Problem);
         // What the client itself wrote to the request: the multipart head (well under 1 KB) and the

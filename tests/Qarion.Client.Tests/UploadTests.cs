@@ -1,4 +1,4 @@
-using Qarion.Client.Manifests;
+using Qarion.Dbt.Manifests;
 using Qarion.Client.Tests.Support;
 using Qarion.LocalServer.State;
 using Qarion.Testing;
@@ -16,7 +16,8 @@ public sealed class UploadTests
         using var client = server.Client();
         var path = TestData.Manifest(file);
 
-        var result = await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, new DbtManifestUploadOptions { CheckManifest = true, ComputeSha256 = true });
+        var check = new CheckedUpload(path);
+        var result = await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, check.Options);
 
         var upload = Assert.Single(server.State.Uploads);
         var expected = TestData.Sha256(path);
@@ -25,7 +26,8 @@ public sealed class UploadTests
         Assert.Equal(("file", "manifest.json", "application/json"), (upload.FieldName, upload.FileName, upload.ContentType));
         Assert.Null(upload.Problem);
         Assert.Equal(upload.JobId, result.Job.Id);
-        Assert.Equal(expected, result.Manifest!.Sha256);
+        Assert.Equal(upload.Bytes, result.Bytes);
+        Assert.Equal(TestData.Xxh64(path), check.Manifest!.Fingerprint);
         Assert.Equal($"/catalog/spaces/analytics/connectors/{id}/dbt-manifest", server.Requests.Single().Path);
     }
 
@@ -36,19 +38,19 @@ public sealed class UploadTests
         var id = server.Seed("jaffle_shop");
         using var client = server.Client();
         var path = TestData.Manifest("jaffle-shop-dbt-1.10.manifest.json");
-        var checkedFirst = await DbtManifestReader.ReadFileHashedAsync(path, ManifestHashKind.Xxh64, CancellationToken.None);
+        var checkedFirst = await DbtManifestCheck.CheckFileAsync(path, new DbtManifestCheckOptions { Fingerprint = true });
         Assert.Equal(TestData.Xxh64(path), checkedFirst.Fingerprint);
 
-        var sent = await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, new DbtManifestUploadOptions { ExpectedFingerprint = checkedFirst.Fingerprint });
+        var sent = await client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, new CheckedUpload(path, checkedFirst.Fingerprint).Options);
         Assert.Equal(TestData.Sha256(path), Assert.Single(server.State.Uploads).Sha256);
         Assert.Equal(sent.Job.Id, server.State.Uploads[0].JobId);
 
         // Another content of the same size: stopped before its last byte, with the fingerprint named.
         var other = checkedFirst.Fingerprint![..^1] + (checkedFirst.Fingerprint[^1] == '0' ? '1' : '0');
         var failure = await Assert.ThrowsAsync<DbtManifestException>(() =>
-            client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, new DbtManifestUploadOptions { ExpectedFingerprint = other }));
+            client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, new CheckedUpload(path, other).Options));
         Assert.Equal(DbtManifestProblem.Changed, failure.Problem);
-        Assert.Contains("another XXH64", failure.Message);
+        Assert.Contains($"another fingerprint than those checked before (XXH64 {checkedFirst.Fingerprint}, not {other}", failure.Message);
         Assert.Single(server.State.Uploads);
     }
 
@@ -104,7 +106,7 @@ public sealed class UploadTests
         var path = BadFiles.Make(kind);
 
         var error = await Assert.ThrowsAsync<DbtManifestException>(() =>
-            client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, new DbtManifestUploadOptions { CheckManifest = true }));
+            client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, id, path, new CheckedUpload(path).Options));
 
         Assert.Equal(problem, error.Problem);
         Assert.Empty(server.State.Uploads);

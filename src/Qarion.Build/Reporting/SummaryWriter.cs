@@ -1,5 +1,6 @@
 using System.Text;
 using Qarion.Client.Http;
+using Qarion.Files;
 
 namespace Qarion.Build.Reporting;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Qarion.Build.Upload;
 using Qarion.Client;
-using Qarion.Client.Manifests;
+using Qarion.Dbt.Manifests;
 
 namespace Qarion.Build.Reporting;
 

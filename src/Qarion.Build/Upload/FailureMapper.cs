@@ -1,6 +1,6 @@
 using Qarion.Build.Diagnostics;
 using Qarion.Client;
-using Qarion.Client.Manifests;
+using Qarion.Dbt.Manifests;
 
 namespace Qarion.Build.Upload;
 
@@ -18,6 +18,7 @@ internal static class FailureMapper
     private static UploadFailure? Map(Exception exception, UploadSettings settings) => exception switch
     {
         DbtManifestException m => Manifest(m, settings.ManifestPath),
+        QarionFileException f => File(f, settings.ManifestPath),
         QarionAuthenticationException e => UploadFailure.Service(Codes.Unauthorized,
             e.Message + $" The key is read from the environment variable {settings.ApiKeyEnvironmentVariable} (QarionApiKeyEnvironmentVariable)."),
         QarionPermissionDeniedException e => UploadFailure.Service(Codes.Forbidden, e.Message),
@@ -58,11 +59,23 @@ internal static class FailureMapper
             DbtManifestProblem.Empty => (Codes.ManifestEmpty, " Run `dbt parse` again to regenerate it; it was not uploaded."),
             DbtManifestProblem.InvalidJson => (Codes.ManifestInvalidJson, " Run `dbt parse` again to regenerate it (and resolve any merge conflict in it); it was not uploaded."),
             DbtManifestProblem.NotAManifest => (Codes.NotAManifest, " QarionManifestPath must name dbt's target/manifest.json, not run_results.json or catalog.json; it was not uploaded."),
-            DbtManifestProblem.Changed => (Codes.ManifestChanged, ""),
-            _ => (Codes.ManifestUnreadable, " Fix the path or its permissions; nothing was uploaded."),
+            DbtManifestProblem.Changed => (Codes.ManifestChanged, ChangedAdvice),
+            _ => (Codes.ManifestUnreadable, UnreadableAdvice),
         };
-        // The diagnostic points at the file (a log line starts with its path), so the message does not repeat it.
-        var message = exception.Message + advice;
+        // The diagnostic points at the file (a log line starts with its path), so the message does not repeat
+        // it; but for a change, which the check sees as other bytes, the file and the moment are the news.
+        var message = (exception.Problem == DbtManifestProblem.Changed ? $"The dbt manifest {manifestPath} changed while it was being uploaded. " : "") + exception.Message + advice;
         return new UploadFailure(code, message, isServiceFailure: false, manifestPath, exception.Line ?? 0, exception.Column ?? 0);
     }
+
+    /// <summary>The client could not send the file as it was: it changed size while sent, or could not be read.</summary>
+    private static UploadFailure File(QarionFileException exception, string manifestPath) => exception.Problem == QarionFileProblem.Changed
+        ? new UploadFailure(Codes.ManifestChanged, exception.Message, isServiceFailure: false, manifestPath)
+        : new UploadFailure(Codes.ManifestUnreadable, exception.Message + UnreadableAdvice, isServiceFailure: false, manifestPath);
+
+    private const string UnreadableAdvice = " Fix the path or its permissions; nothing was uploaded.";
+
+    /// <summary>The check's own words say the bytes changed; what that did to the upload, and what to do, is the task's to say.</summary>
+    private const string ChangedAdvice = " The upload was stopped before its last byte, so the server did not receive it. " +
+        "Something else is writing the file during the build (a second dbt run, an editor, a sync tool): let it finish, then build again.";
 }

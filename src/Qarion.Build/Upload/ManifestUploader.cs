@@ -3,7 +3,7 @@ using Qarion.Build.Diagnostics;
 using Qarion.Build.Reporting;
 using Qarion.Client;
 using Qarion.Client.Http;
-using Qarion.Client.Manifests;
+using Qarion.Dbt.Manifests;
 
 namespace Qarion.Build.Upload;
 
@@ -48,11 +48,11 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
     });
 
     /// <summary>Finds the manifest and runs <paramref name="work"/> on it; every known failure leaves with its code.</summary>
-    private async Task<T> WithManifestAsync<T>(Func<ManifestFile, Task<T>> work)
+    private async Task<T> WithManifestAsync<T>(Func<DbtManifestFile, Task<T>> work)
     {
         try
         {
-            return await work(ManifestFile.Find(settings.ManifestPath)).ConfigureAwait(false);
+            return await work(DbtManifestFile.Find(settings.ManifestPath)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not UploadFailure and not OperationCanceledException && FailureMapper.From(ex, settings) is { } failure)
         {
@@ -61,15 +61,15 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
     }
 
     /// <summary>The file as the decision needs it: its content's hash only when the stamp matches in all but the file's time.</summary>
-    private async Task<ManifestState> StateAsync(ManifestFile file, UploadStamp? stamp, DbtManifestInfo? checkedFirst, CancellationToken cancellationToken)
+    private async Task<ManifestState> StateAsync(DbtManifestFile file, UploadStamp? stamp, DbtManifestInfo? checkedFirst, CancellationToken cancellationToken)
     {
         var state = new ManifestState(file.Length, file.LastWriteUtc);
         return UploadDecision.NeedsFingerprint(settings, stamp, state)
-            ? state with { Fingerprint = checkedFirst?.Fingerprint ?? await ManifestHash.OfFileAsync(file.Path, ManifestHashKind.Xxh64, cancellationToken).ConfigureAwait(false) }
+            ? state with { Fingerprint = checkedFirst?.Fingerprint ?? await DbtManifestFingerprint.OfFileAsync(file.FullPath, cancellationToken).ConfigureAwait(false) }
             : state;
     }
 
-    private async Task<UploadOutcome> RunAsync(ManifestFile file, UploadProgress progress, CancellationToken cancellationToken)
+    private async Task<UploadOutcome> RunAsync(DbtManifestFile file, UploadProgress progress, CancellationToken cancellationToken)
     {
         var stamp = settings.CheckOnly ? null : UploadStamp.Read(settings.StampFile);
 
@@ -78,8 +78,8 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
         if (!settings.CheckOnly && file.Length <= CheckFirstLimit && (stamp is null || !stamp.SameFileTime(file.LastWriteUtc)))
         {
             var checking = Stopwatch.StartNew();
-            checkedFirst = await DbtManifestReader.ReadFileHashedAsync(file.Path, ManifestHashKind.Xxh64, cancellationToken).ConfigureAwait(false);
-            log.Debug(Wording.CheckedFirst(file.Path, file.Length, checking.Elapsed));
+            checkedFirst = await DbtManifestCheck.CheckFileAsync(file.FullPath, new DbtManifestCheckOptions { Fingerprint = true }, cancellationToken).ConfigureAwait(false);
+            log.Debug(Wording.CheckedFirst(file.FullPath, file.Length, checking.Elapsed));
             WarnIfNewer(checkedFirst);
         }
 
@@ -111,28 +111,29 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
         }
         else
         {
-            log.Detail(Wording.Sending(file.Path, decision.Reason));
+            log.Detail(Wording.Sending(file.FullPath, decision.Reason));
         }
 
         var clock = Stopwatch.StartNew();
         progress.Sending();
-        // A small file was checked above and is sent only if its bytes still hash the same; a larger one
-        // is checked while it is read for sending, ahead of the network, and hashed in the same pass.
-        var sendChecked = checkedFirst is null;
+        // Every byte sent is checked on its way out, ahead of the network. A small file, checked above, is
+        // sent only if its bytes still have the fingerprint it had; a larger one is fingerprinted as it goes.
+        var check = new DbtManifestCheckOptions { Fingerprint = true, ExpectedFingerprint = checkedFirst?.Fingerprint, ExplainFrom = file.FullPath };
+        CheckingInspector? sent = null;
         var result = await client.Connectors.UploadDbtManifestAsync(
-            settings.Space, connectorId, file.Path,
-            new DbtManifestUploadOptions { CheckManifest = sendChecked, ComputeFingerprint = sendChecked, ExpectedFingerprint = checkedFirst?.Fingerprint },
+            settings.Space, connectorId, file.FullPath,
+            new DbtManifestUploadOptions { CreateInspector = () => sent = new CheckingInspector(check) },
             cancellationToken).ConfigureAwait(false);
         clock.Stop();
         progress.Uploaded(result.Job.Id);
-        var manifest = checkedFirst ?? result.Manifest!;
-        if (sendChecked)
+        var manifest = sent!.Manifest!;
+        if (checkedFirst is null)
         {
             WarnIfNewer(manifest);
         }
 
         var connector = Wording.Connector(connectorId, connectorName);
-        log.Summary(Wording.Uploaded(file.Path, manifest, settings.Space, connector, result.Job.Id, clock.Elapsed, result.TransferTime));
+        log.Summary(Wording.Uploaded(file.FullPath, manifest, settings.Space, connector, result.Job.Id, clock.Elapsed, result.TransferTime));
 
         string? status = null;
         if (settings.WaitForSync)
@@ -146,23 +147,23 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
         {
             Facts = new StampedFacts(manifest.SchemaVersion, manifest.DbtVersion, manifest.Nodes),
         });
-        return new UploadOutcome(result.Job.Id, status, Wording.UploadedRow(project, file.Path, manifest, settings.Space, connector, result.Job.Id, status));
+        return new UploadOutcome(result.Job.Id, status, Wording.UploadedRow(project, file.FullPath, manifest, settings.Space, connector, result.Job.Id, status));
     }
 
     /// <summary>
     /// Check only (a pull-request build, or QarionCheckOnly): the whole check of the manifest, and, where
     /// a key is at hand, the connector looked up with read-only requests. Nothing is sent.
     /// </summary>
-    private async Task<UploadOutcome> CheckOnlyAsync(ManifestFile file, string reason, CancellationToken cancellationToken)
+    private async Task<UploadOutcome> CheckOnlyAsync(DbtManifestFile file, string reason, CancellationToken cancellationToken)
     {
         var checkedBefore = CheckStamp.Read(settings.CheckStampFile);
         if (UploadDecision.CheckedAlready(settings, checkedBefore, new ManifestState(file.Length, file.LastWriteUtc)))
         {
-            log.Summary(Wording.UnchangedSinceChecked(file.Path, checkedBefore!, settings));
-            return new UploadOutcome(null, null, Wording.UnchangedCheckRow(project, file.Path, checkedBefore!, settings));
+            log.Summary(Wording.UnchangedSinceChecked(file.FullPath, checkedBefore!, settings));
+            return new UploadOutcome(null, null, Wording.UnchangedCheckRow(project, file.FullPath, checkedBefore!, settings));
         }
 
-        var manifest = await DbtManifestReader.ReadFileAsync(file.Path, computeSha256: false, cancellationToken).ConfigureAwait(false);
+        var manifest = await DbtManifestCheck.CheckFileAsync(file.FullPath, cancellationToken: cancellationToken).ConfigureAwait(false);
         WarnIfNewer(manifest);
         if (settings.CheckOnlyCause == CheckOnlyCause.NotCI)
         {
@@ -181,8 +182,8 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
             connector = Wording.ConnectorLookedUp(id, name);
         }
 
-        log.Summary(Wording.CheckedOnly(file.Path, manifest, settings.Space, connector, settings));
-        return new UploadOutcome(null, null, Wording.CheckedRow(project, file.Path, manifest, settings.Space, connector, reason));
+        log.Summary(Wording.CheckedOnly(file.FullPath, manifest, settings.Space, connector, settings));
+        return new UploadOutcome(null, null, Wording.CheckedRow(project, file.FullPath, manifest, settings.Space, connector, reason));
     }
 
     private QarionClient CreateClient()
@@ -273,7 +274,7 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
         }
     }
 
-    private UploadOutcome Skip(ManifestFile file, UploadDecision decision)
+    private UploadOutcome Skip(DbtManifestFile file, UploadDecision decision)
     {
         var stamp = decision.Stamp!;
         if (decision.StampRefreshed)
@@ -281,7 +282,7 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
             WriteStamp(stamp);
         }
 
-        log.Summary(Wording.Skipped(file.Path, stamp));
-        return new UploadOutcome(stamp.SyncJobId, null, Wording.SkippedRow(project, file.Path, file.Length, settings, stamp));
+        log.Summary(Wording.Skipped(file.FullPath, stamp));
+        return new UploadOutcome(stamp.SyncJobId, null, Wording.SkippedRow(project, file.FullPath, file.Length, settings, stamp));
     }
 }

@@ -112,12 +112,12 @@ internal sealed record UploadSettings
             throw UploadFailure.Config(Codes.BadApiUrl, $"QarionApiUrl is '{WithoutUserInfo(url)}', which is not an http(s) URL such as https://api.qarion.com.");
         }
 
-        if (QarionSettings.BaseUrlProblem(apiUrl) is { } problem)
+        if (BaseUrlRules.Problem(apiUrl) is { } problem)
         {
             throw UploadFailure.Config(Codes.BadApiUrl, $"QarionApiUrl {problem}.");
         }
 
-        if (apiUrl.Scheme == Uri.UriSchemeHttp && !QarionSettings.IsLoopback(apiUrl))
+        if (apiUrl.Scheme == Uri.UriSchemeHttp && !BaseUrlRules.IsLoopback(apiUrl))
         {
             throw UploadFailure.Config(Codes.BadApiUrl,
                 $"QarionApiUrl is '{url}': plain http:// to a host other than this machine would send the API key in clear text. " +

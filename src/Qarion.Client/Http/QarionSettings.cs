@@ -64,37 +64,9 @@ internal sealed record QarionSettings(Uri BaseUrl, string ApiKey, QarionClientOp
                 $"{QarionClientOptions.BaseUrlEnvironmentVariable} is '{text}', which is not an absolute URL such as {QarionClientOptions.DefaultBaseUrl}.");
     }
 
-    /// <summary>
-    /// Why the URL cannot be a base URL, or null. Requests are made below its path, so a query or a
-    /// fragment could not stay on them; a user name or password in it would travel beside the key and be
-    /// shown wherever the URL is. The URL in the text has no user information.
-    /// </summary>
-    public static string? BaseUrlProblem(Uri url)
-    {
-        if (url.UserInfo.Length > 0)
-        {
-            return $"holds a user name or password ({Display(url)}); the API key is the only credential sent: remove it from the URL";
-        }
-
-        if (url.Query.Length > 0 || url.Fragment.Length > 0)
-        {
-            // Not shown: a query may hold a token.
-            return $"has a {(url.Query.Length > 0 ? "query" : "fragment")} ({Display(url)}{(url.Query.Length > 0 ? "?" : "#")}…); requests are made below the URL's path and cannot keep it: " +
-                   "remove it (a path prefix such as https://host/qarion/ is kept)";
-        }
-
-        return null;
-    }
-
-    /// <summary>The URL as messages show it: never its user information.</summary>
-    public static string Display(Uri url) =>
-        (url.UserInfo.Length > 0 ? "***@" : "") is var hidden && hidden.Length > 0
-            ? $"{url.Scheme}://{hidden}{url.Authority}{url.AbsolutePath}"
-            : url.GetLeftPart(UriPartial.Path);
-
     private static void CheckScheme(Uri url, bool allowInsecureHttp)
     {
-        if (BaseUrlProblem(url) is { } problem)
+        if (BaseUrlRules.Problem(url) is { } problem)
         {
             throw new QarionConfigurationException($"The base URL {problem}.");
         }
@@ -109,14 +81,11 @@ internal sealed record QarionSettings(Uri BaseUrl, string ApiKey, QarionClientOp
             throw new QarionConfigurationException($"The base URL '{url}' must use https:// (or http:// on loopback).");
         }
 
-        if (!allowInsecureHttp && !IsLoopback(url))
+        if (!allowInsecureHttp && !BaseUrlRules.IsLoopback(url))
         {
             throw new QarionConfigurationException(
                 $"The base URL '{url}' uses plain http:// to a host that is not loopback, which would send the API key in clear text. " +
                 "Use https://, or set AllowInsecureHttp if this is really meant.");
         }
     }
-
-    internal static bool IsLoopback(Uri url) =>
-        url.IsLoopback || (IPAddress.TryParse(url.DnsSafeHost, out var ip) && IPAddress.IsLoopback(ip));
 }

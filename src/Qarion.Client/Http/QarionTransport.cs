@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Runtime.ExceptionServices;
 using System.Reflection;
-using Qarion.Client.Manifests;
 
 namespace Qarion.Client.Http;
 
@@ -181,10 +180,10 @@ internal sealed class QarionTransport : IDisposable
             }
             catch (HttpRequestException ex)
             {
-                if (FindManifestProblem(ex) is { } manifestProblem)
+                if (FindFileProblem(ex) is { } fileProblem)
                 {
                     // The file's own problem, with its own stack: never mistaken for the network's.
-                    ExceptionDispatchInfo.Capture(manifestProblem).Throw();
+                    ExceptionDispatchInfo.Capture(fileProblem).Throw();
                 }
 
                 if (cancellationToken.IsCancellationRequested)
@@ -423,8 +422,8 @@ internal sealed class QarionTransport : IDisposable
         return failures <= options.MaxRetries && deadline.Allows(wait.Value);
     }
 
-    /// <summary>What the reading side of an upload decided (the check, or the host's inspector), found below the network's wrapping.</summary>
-    private static Exception? FindManifestProblem(Exception exception)
+    /// <summary>What the reading side of an upload decided (the local file, or the host's inspector), found below the network's wrapping.</summary>
+    private static Exception? FindFileProblem(Exception exception)
     {
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
@@ -433,7 +432,7 @@ internal sealed class QarionTransport : IDisposable
                 return stopped.InnerException;
             }
 
-            if (e is DbtManifestException found)
+            if (e is QarionFileException found)
             {
                 return found;
             }

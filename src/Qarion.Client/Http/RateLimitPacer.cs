@@ -1,3 +1,4 @@
+using Qarion.Files;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;

@@ -26,6 +26,8 @@ public sealed class PackageFixture : IAsyncLifetime
 
     public string ClientPackagePath => Path.Combine(Feed, $"Qarion.Client.{Version}.nupkg");
 
+    public string ManifestsPackagePath => Path.Combine(Feed, $"Qarion.Dbt.Manifests.{Version}.nupkg");
+
     public string DependencyInjectionPackagePath => Path.Combine(Feed, $"Qarion.Client.Extensions.DependencyInjection.{Version}.nupkg");
 
     public async Task InitializeAsync()
@@ -57,7 +59,7 @@ public sealed class PackageFixture : IAsyncLifetime
         var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } custom
             ? custom
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (var id in new[] { "qarion.build", "qarion.client", "qarion.client.extensions.dependencyinjection" })
+        foreach (var id in new[] { "qarion.build", "qarion.client", "qarion.dbt.manifests", "qarion.client.extensions.dependencyinjection" })
         {
             TestData.TryDelete(Path.Combine(cache, id, Version));
         }
