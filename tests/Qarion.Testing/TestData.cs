@@ -15,6 +15,9 @@ public static class TestData
 
     public static string Manifest(string name) => Path.Combine(ManifestsDirectory, name);
 
+    /// <summary>Real run_results.json files with the manifests of the same runs (tests/data/dbt-run-results, provenance in its SOURCES.tsv).</summary>
+    public static string RunResults(string name) => Path.Combine(RepositoryRoot, "tests", "data", "dbt-run-results", name);
+
     public static string BrokenManifest => Path.Combine(ManifestsDirectory, "invalid", "fivetran-hubspot-merge-conflict.manifest.json");
 
     /// <summary>Every valid manifest with the node count SOURCES.tsv gives for it.</summary>
