@@ -20,10 +20,10 @@ internal static class ConnectorResolver
         var exact = new Sample();
         var folded = new Sample();
         var named = new Sample();
-        var total = 0;
+        var anyConnector = false;
         await foreach (var connector in client.Connectors.EnumerateAsync(settings.Space, cancellationToken).ConfigureAwait(false))
         {
-            total++;
+            anyConnector = true;
             var its = Normal(connector.Name);
             if (string.Equals(its, name, StringComparison.Ordinal))
             {
@@ -66,7 +66,7 @@ internal static class ConnectorResolver
 
         if (matches.Count == 0)
         {
-            var names = total == 0
+            var names = !anyConnector
                 ? "The space has no connectors yet: create a dbt_manifest connector in Qarion first."
                 : "Connectors in the space: " + Listed(named.Kept.Select(c => $"'{c.Name}' ({Type(c)})"), named.Count) + ".";
             throw UploadFailure.Service(Codes.ConnectorNameUnknown,
