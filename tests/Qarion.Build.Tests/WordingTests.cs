@@ -124,4 +124,78 @@ public sealed class WordingTests
         Assert.Equal(new SummaryRow("p", "a\\0b", "", "failed QRN1006: bad"),
             Wording.FailedRow("p", "a\0b", null, null, null, "QRN1006", "bad", asWarning: false));
     }
+
+    [Fact]
+    public void The_lines_along_the_way_word_for_word()
+    {
+        Assert.Equal("Qarion: sending target/manifest.json: the manifest changed.", Wording.Sending(Path, "the manifest changed"));
+        var moved = new UploadDecision(UploadAction.Upload, "the connector named 'jaffle_shop' is now another id");
+        Assert.Equal("Qarion: the connector named 'jaffle_shop' is now another id, so the manifest is sent again.", Wording.NameMovedOn(moved));
+        Assert.Equal("Qarion: sync job j succeeded: 3 tables added, 2 updated, 1 deleted.",
+            Wording.SyncDone(new SyncJob { Id = "j", Status = "succeeded", TablesAdded = 3, TablesUpdated = 2, TablesDeleted = 1 }));
+        Assert.Equal("Qarion: sync job j succeeded: 0 tables added, 0 updated, 0 deleted.", Wording.SyncDone(new SyncJob { Id = "j", Status = "succeeded" }));
+        Assert.Equal("Qarion: still waiting for sync job j after 61 s; its last status is 'running'; the last look at the sync history failed and is tried again: 503.",
+            Wording.StillWaiting("j", new SyncWaitProgress(TimeSpan.FromSeconds(61), new SyncJob { Status = "running" }, new QarionException("503"))));
+        Assert.Equal("Qarion: connector 'jaffle_shop' is " + Id + " in space 'analytics'.", Wording.ConnectorIs(Id, "jaffle_shop", "analytics"));
+        Assert.Equal("Qarion: connector " + Id + " is " + Id + " in space 'analytics'.", Wording.ConnectorIs(Id, Id, "analytics"));
+        Assert.Equal("Qarion: the failure in full: boom", Wording.FullFailure("boom"));
+    }
+
+    [Fact]
+    public void The_inputs_line_names_the_connector_as_given()
+    {
+        var byName = Settings() with { StampFile = "/p/obj/qarion/upload.stamp" };
+
+        Assert.Equal(
+            $"Qarion: inputs: manifest {Path}, space 'analytics', connector name 'jaffle_shop', API https://api.qarion.com/, key from the environment variable QARION_API_KEY, timeout 100 s, 3 retries, wait for sync False, stamp /p/obj/qarion/upload.stamp.",
+            Wording.Inputs(byName));
+        Assert.Equal(
+            $"Qarion: inputs: manifest {Path}, space 'analytics', connector id {Id}, API https://api.qarion.com/, key from the environment variable QARION_API_KEY, timeout 100 s, 3 retries, wait for sync False, stamp (none).",
+            Wording.Inputs(Settings() with { ConnectorName = null, ConnectorId = Id }));
+    }
+
+    [Fact]
+    public void Warnings_word_for_word()
+    {
+        Assert.Equal(
+            "Qarion: the upload stamp /p/s could not be written (read-only). The upload itself stands; the next build cannot tell that this manifest was sent and will upload it again. " +
+            "Make the project's obj/ folder writable (and remove anything else named upload.stamp there).",
+            Wording.StampNotWritten("/p/s", "read-only"));
+        Assert.Equal(
+            "m.json uses manifest schema v13, newer than v12, the newest this Qarion.Build knows. It is uploaded anyway; update Qarion.Build if Qarion reports problems.",
+            Wording.NewerSchema("m.json", Manifest with { SchemaVersion = 13 }));
+    }
+
+    [Fact]
+    public void A_connector_not_looked_up_is_named_as_given_with_why()
+    {
+        Assert.Equal("connector 'jaffle_shop' not looked up (a developer build makes no request)", Wording.ConnectorNotLookedUp(Settings(CheckOnlyCause.NotCI)));
+        Assert.Equal($"connector {Id} not looked up (no API key here, which is fine for a check)", Wording.ConnectorNotLookedUp(Settings() with { ConnectorName = null, ConnectorId = Id }));
+        Assert.Equal("a pull-request build (a pull request)", Wording.CheckOnlyReason(Settings(CheckOnlyCause.PullRequest)));
+    }
+
+    [Fact]
+    public void Check_rows_and_failed_rows_with_every_target_shape()
+    {
+        var checkStamp = new CheckStamp(1_079_485, DateTime.UnixEpoch, 12, null, 40);
+        Assert.Equal(new SummaryRow("p", "target/manifest.json, 1.0 MB, schema v12, dbt ?, 40 nodes", "space 'analytics', connector 'jaffle_shop'", "unchanged since it was checked; not uploaded: not a CI build"),
+            Wording.UnchangedCheckRow("p", Path, checkStamp, Settings(CheckOnlyCause.NotCI)));
+        Assert.Equal(new SummaryRow("p", "target/manifest.json, 1.0 MB, schema v12, dbt 1.10.13, 40 nodes", "space 'analytics', connector 'x' found", "checked only: a dry run"),
+            Wording.CheckedRow("p", Path, Manifest, "analytics", "connector 'x' found", "a dry run"));
+        Assert.Equal(new SummaryRow("p", "target/manifest.json, 1.0 MB, schema v12, dbt 1.10.13, 40 nodes", $"space 'analytics', connector {Id}", "uploaded: sync job (no id returned)"),
+            Wording.UploadedRow("p", Path, Manifest, "analytics", Id, null, null));
+        Assert.Equal(new SummaryRow("p", "target/manifest.json", "space 'analytics', connector 'dbt'", "failed QRN2004: unknown"),
+            Wording.FailedRow("p", Path, "analytics", null, "dbt", "QRN2004", "unknown", asWarning: false));
+        Assert.Equal(new SummaryRow("p", "target/manifest.json", "connector 'dbt'", "failed QRN1101: no space"),
+            Wording.FailedRow("p", Path, null, null, "dbt", "QRN1101", "no space", asWarning: false));
+    }
+
+    [Fact]
+    public void A_path_outside_the_current_folder_is_shown_whole_and_one_below_it_relative()
+    {
+        var outside = System.IO.Path.GetFullPath(System.IO.Path.Combine(Environment.CurrentDirectory, "..", "elsewhere", "manifest.json"));
+
+        Assert.Equal(outside, Wording.Display(outside));
+        Assert.Equal(System.IO.Path.Combine("target", "manifest.json"), Wording.Display(Path));
+    }
 }
