@@ -47,6 +47,17 @@ internal static class Codes
     public const string QuestionWouldUpload = "QRN3004";
     public const string SummaryNotWritten = "QRN3005";
 
+    // 4xxx: the dbt step (QarionDbtCommand). What dbt found is an error or a warning on the file of the node.
+    public const string DbtNodeError = "QRN4001";
+    public const string DbtTestFailed = "QRN4002";
+    public const string DbtTestWarned = "QRN4003";
+    public const string DbtFailedWithoutResults = "QRN4004";
+    public const string DbtNotFound = "QRN4005";
+    public const string DbtTimedOut = "QRN4006";
+    public const string DbtSetting = "QRN4007";
+    public const string DbtResultsUnread = "QRN4008";
+    public const string DbtWouldRun = "QRN4009";
+
     /// <summary>The code's section under the base the targets hand the task (_QarionHelpBase), or none without one.</summary>
     public static string? HelpLink(string code, string? helpBase) =>
         string.IsNullOrWhiteSpace(helpBase) ? null : helpBase.Trim() + code.ToLowerInvariant();

@@ -15,4 +15,9 @@ internal static class Defaults
     public const double SyncTimeoutSeconds = 600;
 
     public const double SyncPollSeconds = 2;
+
+    public const string DbtExecutable = "dbt";
+
+    /// <summary>A dbt step's deadline: an hour, for a warehouse build; a hung dbt never holds a CI job for longer.</summary>
+    public const double DbtTimeoutSeconds = 3600;
 }

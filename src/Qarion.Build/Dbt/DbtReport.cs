@@ -1,0 +1,63 @@
+using System.Globalization;
+using Qarion.Build.Diagnostics;
+using Qarion.Dbt.Manifests;
+
+namespace Qarion.Build.Dbt;
+
+/// <summary>One thing dbt found, as a diagnostic on the file of its node.</summary>
+internal sealed record DbtFinding(string Code, bool IsError, string File, string Message);
+
+/// <summary>
+/// A run's results as MSBuild diagnostics: an error or a failed test is an error, a warning test a warning,
+/// each on the file that defines its node (a generic test's is the YAML that declares it; a package's node
+/// lives under dbt_packages/). One summary line counts them.
+/// </summary>
+internal static class DbtReport
+{
+    /// <summary>The longest message of dbt's quoted in a diagnostic: a database error can carry a whole query.</summary>
+    internal const int MaxMessageLength = 2000;
+
+    public static IReadOnlyList<DbtFinding> Findings(DbtRunResults results, string projectDirectory, string fallbackFile)
+    {
+        var findings = new List<DbtFinding>();
+        foreach (var result in results.Results)
+        {
+            var (code, isError, what) = result.Status switch
+            {
+                DbtResultStatus.Error => (Codes.DbtNodeError, true, $"{Kind(result)} {result.Name} failed"),
+                DbtResultStatus.Fail => (Codes.DbtTestFailed, true, $"test {result.Name} failed"),
+                DbtResultStatus.Warn => (Codes.DbtTestWarned, false, $"test {result.Name} warned"),
+                _ => (null, false, ""),
+            };
+            if (code is null)
+            {
+                continue;
+            }
+
+            var file = result.Node?.FileIn(projectDirectory, results.ProjectName) ?? fallbackFile;
+            findings.Add(new DbtFinding(code, isError, file, $"dbt: {what}{Rows(result)}: {Quote(result.Message)}"));
+        }
+
+        return findings;
+    }
+
+    /// <summary>"dbt build: 38 passed, 1 warned, 1 failed, 2 skipped in 12.3 s".</summary>
+    public static string Summary(string command, DbtRunResults results, TimeSpan elapsed)
+    {
+        var passed = results.Count(DbtResultStatus.Success) + results.Count(DbtResultStatus.Pass);
+        var failed = results.Count(DbtResultStatus.Error) + results.Count(DbtResultStatus.Fail);
+        var other = results.Count(DbtResultStatus.Other);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"dbt {command}: {passed} passed, {results.Count(DbtResultStatus.Warn)} warned, {failed} failed, {results.Count(DbtResultStatus.Skipped)} skipped{(other > 0 ? $", {other} other" : "")} in {elapsed.TotalSeconds:0.0} s");
+    }
+
+    private static string Kind(DbtRunResult result) => result.Node?.ResourceType is { Length: > 0 } type ? type : result.UniqueId.Split('.')[0];
+
+    private static string Rows(DbtRunResult result) => result.Failures is > 0 and var rows ? string.Create(CultureInfo.InvariantCulture, $" ({rows:N0} rows)") : "";
+
+    private static string Quote(string? message)
+    {
+        var text = string.Join(' ', (message ?? "(dbt gave no message)").Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()));
+        return text.Length > MaxMessageLength ? text[..MaxMessageLength] + "…" : text;
+    }
+}

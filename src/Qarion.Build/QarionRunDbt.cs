@@ -1,0 +1,180 @@
+using System.ComponentModel;
+using Microsoft.Build.Framework;
+using Qarion.Build.Dbt;
+using Qarion.Build.Diagnostics;
+using Qarion.Build.Upload;
+using Qarion.Client.Http;
+using Qarion.Dbt.Manifests;
+using MSBuildTask = Microsoft.Build.Utilities.Task;
+
+namespace Qarion.Build;
+
+/// <summary>
+/// Runs a dbt command in the dbt project and turns what it found into MSBuild diagnostics: each failed
+/// node or test an error on its file, each warning test a warning, and one summary line. dbt's own
+/// output is streamed to the log at normal importance, scrubbed of the API key and of CI log commands.
+/// </summary>
+public sealed class QarionRunDbt : MSBuildTask, ICancelableTask, IIncrementalTask
+{
+    private readonly CancellationTokenSource _cancel = new();
+
+    /// <summary>build, run, test, seed, snapshot, parse, compile or docs generate.</summary>
+    [Required]
+    public string Command { get; set; } = "";
+
+    /// <summary>The dbt executable: a name found on PATH, or a path. Default dbt.</summary>
+    public string? Executable { get; set; }
+
+    /// <summary>The folder that holds dbt_project.yml.</summary>
+    [Required]
+    public string ProjectDirectory { get; set; } = "";
+
+    public string? Target { get; set; }
+
+    public string? ProfilesDirectory { get; set; }
+
+    public string? Select { get; set; }
+
+    public string? Exclude { get; set; }
+
+    public string? Vars { get; set; }
+
+    /// <summary>More arguments for dbt, split at white space (double quotes keep a part whole).</summary>
+    public string? ExtraArguments { get; set; }
+
+    public string? TimeoutSeconds { get; set; }
+
+    /// <summary>Variables set for dbt, as NAME=value (as Exec's EnvironmentVariables): a profile's settings, say.</summary>
+    public string[]? EnvironmentVariables { get; set; }
+
+    /// <summary>The variable that holds the Qarion API key, so dbt's output is scrubbed of it too.</summary>
+    public string? ApiKeyEnvironmentVariable { get; set; }
+
+    /// <summary>The project being built: where an error without a file of its own points.</summary>
+    public string? ProjectFile { get; set; }
+
+    public string? HelpBase { get; set; }
+
+    /// <summary>A seam for tests: where environment variables are read.</summary>
+    internal Func<string, string?> GetEnvironmentVariable { get; set; } = Environment.GetEnvironmentVariable;
+
+    /// <summary>Set by <c>dotnet build -question</c>: dbt is never run then; the question fails, as the step would run.</summary>
+    public bool FailIfNotIncremental { get; set; }
+
+    public void Cancel() => _cancel.Cancel();
+
+    public override bool Execute()
+    {
+        var project = string.IsNullOrEmpty(ProjectFile ?? BuildEngine?.ProjectFileOfTaskNode) ? "(project)" : Path.GetFileNameWithoutExtension(ProjectFile ?? BuildEngine!.ProjectFileOfTaskNode);
+        var key = UploadSettings.ReadKey(GetEnvironmentVariable, UploadSettings.KeyVariable(ApiKeyEnvironmentVariable));
+        var scrubber = key is null ? null : new SecretScrubber(key);
+        string Clean(string text) => ServerText.Neutralize(scrubber?.Scrub(text) ?? text);
+        var projectFile = ProjectFile ?? BuildEngine?.ProjectFileOfTaskNode ?? "";
+        void Error(string code, string file, string message) =>
+            Log.LogError(null, code, null, Codes.HelpLink(code, HelpBase), file, 0, 0, 0, 0, Clean($"Qarion: {project}: {message}"));
+
+        DbtSettings settings;
+        try
+        {
+            settings = DbtSettings.From(this);
+        }
+        catch (UploadFailure failure)
+        {
+            Error(failure.Code, projectFile, failure.Message);
+            return false;
+        }
+
+        if (FailIfNotIncremental)
+        {
+            // Every dbt command the step runs acts on the warehouse or re-reads the project: never up to date by itself.
+            Error(Codes.DbtWouldRun, projectFile, $"the build would run dbt {settings.Command} in {settings.ProjectDirectory}. dbt was not run (-question).");
+            return false;
+        }
+
+        // What the results file was before dbt started: a file it did not write again is an earlier run's.
+        var before = File.Exists(settings.RunResultsPath) ? File.GetLastWriteTimeUtc(settings.RunResultsPath) : (DateTime?)null;
+        Log.LogMessage(MessageImportance.High, Clean($"Qarion: {project}: dbt {settings.Command} in {settings.ProjectDirectory}"));
+        DbtExit exit;
+        try
+        {
+            exit = DbtProcess.Run(settings, text => Log.LogMessage(MessageImportance.Normal, Clean(text)), _cancel.Token);
+        }
+        catch (Win32Exception ex)
+        {
+            Error(Codes.DbtNotFound, projectFile,
+                $"dbt could not be started as '{settings.Executable}' ({ex.Message}). Install dbt (pip install dbt-core and your adapter, e.g. dbt-postgres) so that it is on PATH, or set QarionDbtExecutable to its path.");
+            return false;
+        }
+        catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+        {
+            Log.LogMessage(MessageImportance.High, Clean($"Qarion: {project}: dbt {settings.Command} was cancelled; dbt and its child processes were stopped."));
+            return false;
+        }
+
+        if (exit.TimedOut)
+        {
+            Error(Codes.DbtTimedOut, projectFile,
+                $"dbt {settings.Command} did not finish within {settings.Timeout.TotalSeconds:0} s (QarionDbtTimeoutSeconds), so it was stopped with its child processes. Raise QarionDbtTimeoutSeconds if the run needs longer, or look at what dbt was waiting for in the lines above.");
+            return false;
+        }
+
+        var results = settings.WritesResults ? ReadResults(settings, before, project, Clean) : null;
+        if (results is not null)
+        {
+            foreach (var finding in DbtReport.Findings(results, settings.ProjectDirectory, projectFile))
+            {
+                var message = Clean($"Qarion: {project}: {finding.Message}");
+                if (finding.IsError)
+                {
+                    Log.LogError(null, finding.Code, null, Codes.HelpLink(finding.Code, HelpBase), finding.File, 0, 0, 0, 0, message);
+                }
+                else
+                {
+                    Log.LogWarning(null, finding.Code, null, Codes.HelpLink(finding.Code, HelpBase), finding.File, 0, 0, 0, 0, message);
+                }
+            }
+
+            Log.LogMessage(MessageImportance.High, Clean($"Qarion: {project}: {DbtReport.Summary(settings.Command, results, exit.Elapsed)}"));
+        }
+
+        if (exit.ExitCode != 0 && !Log.HasLoggedErrors)
+        {
+            // No result says why: dbt itself failed (exit 2: a compilation or parse error), as its lines above say.
+            var file = exit.NamedFile is { } named ? Path.GetFullPath(Path.Combine(settings.ProjectDirectory, named.Replace('\\', '/'))) : projectFile;
+            Error(Codes.DbtFailedWithoutResults, file,
+                $"dbt {settings.Command} failed with exit code {exit.ExitCode} ({Meaning(exit.ExitCode)}){(exit.NamedFile is null ? "" : $" in {exit.NamedFile}")}; its own lines above say what is wrong. Nothing was uploaded.");
+        }
+
+        return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>dbt's exit codes, as its documentation gives them.</summary>
+    private static string Meaning(int? code) => code switch
+    {
+        1 => "a node or test failed, or dbt ended with an error it handled",
+        2 => "dbt could not run: a compilation or parse error, or an unhandled one",
+        _ => "not an exit code dbt documents",
+    };
+
+    /// <summary>This run's results, or null: a file written before dbt started belongs to an earlier run and is never read as this one's.</summary>
+    private DbtRunResults? ReadResults(DbtSettings settings, DateTime? before, string project, Func<string, string> clean)
+    {
+        var path = settings.RunResultsPath;
+        if (!File.Exists(path) || File.GetLastWriteTimeUtc(path) == before)
+        {
+            Log.LogMessage(MessageImportance.Normal, clean($"Qarion: {project}: dbt wrote no run_results.json in this run ({path}); there are no results to report."));
+            return null;
+        }
+
+        try
+        {
+            return DbtRunResultsReader.ReadAsync(path, settings.ManifestPath, _cancel.Token).GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is DbtRunResultsException or DbtManifestException or IOException or UnauthorizedAccessException)
+        {
+            Log.LogWarning(null, Codes.DbtResultsUnread, null, Codes.HelpLink(Codes.DbtResultsUnread, HelpBase), path, 0, 0, 0, 0,
+                clean($"Qarion: {project}: dbt's results could not be read, so its findings are not shown as errors and warnings: {ex.Message}"));
+            return null;
+        }
+    }
+}
