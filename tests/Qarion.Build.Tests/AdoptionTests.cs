@@ -77,7 +77,7 @@ public sealed partial class AdoptionTests(PackageFixture package)
         // First, on the developer's machine: no CI, no key. The dbt step runs, the manifest is checked, nothing is sent.
         var local = await DotnetRunner.RunAsync(project, ["build", "-nr:false"], WithDbt(new() { ["QarionApiUrl"] = server.Server.Url.ToString() }, repository));
         Assert.True(local.ExitCode == 0, local.ToString());
-        Assert.Contains("dbt stand-in: build: wrote", local.Output);
+        Assert.Contains("Qarion: jaffle_shop: dbt build in ", local.Output);
         Assert.Contains("Qarion: jaffle_shop: checked target/manifest.json (1.0 MB, manifest schema v12, dbt 1.10.13, 40 nodes) for space 'marketing-analytics', connector 'jaffle_shop' not looked up (a developer build makes no request); not uploaded: not a CI build. Set QarionUploadEnabled=true to upload from here.", local.Output);
         Assert.Empty(server.Requests);
 

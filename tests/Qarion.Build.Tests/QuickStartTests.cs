@@ -19,7 +19,8 @@ public sealed class QuickStartTests
         foreach (var run in new[] { first, second })
         {
             Assert.True(run.ExitCode == 0, run.ToString());
-            Assert.Contains("dbt stand-in: build: wrote", run.Output);
+            Assert.Contains("Qarion: jaffle_shop: dbt build in ", run.Output);
+            Assert.Contains("Qarion: hubspot: dbt build in ", run.Output);
             Assert.Matches(@"connector 'jaffle_shop' \([0-9a-f-]{36}\): sync job", run.Output);
             Assert.Matches(@"connector 'hubspot' \([0-9a-f-]{36}\): sync job", run.Output);
             Assert.Matches(@"sync job [0-9a-f-]{36}: succeeded: 46 tables added, 0 updated, 0 deleted; manifest v12, 40 nodes, 6 sources", run.Output);
