@@ -56,4 +56,48 @@ public sealed class EndToEndDbtTests(PackageFixture package)
         Assert.Empty(server.State.Uploads);
         Assert.Empty(server.Requests);
     }
+
+    [Fact]
+    public async Task Dbt_deps_runs_when_the_package_files_change_or_dbt_packages_is_missing_and_not_otherwise()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        server.Seed("jaffle_shop");
+        var project = Project(server, "jaffle-v5-1.7.0.run_results.json");
+        var packages = Path.Combine(project.Directory, "packages.yml");
+        File.WriteAllText(packages, "packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.1.1\n");
+        const string Deps = "Qarion: jaffle_shop: dbt deps in ";
+
+        var first = await project.BuildAsync(ConsumerProject.Ci());
+        var unchanged = await project.BuildAsync(ConsumerProject.Ci());
+        File.SetLastWriteTimeUtc(packages, DateTime.UtcNow.AddSeconds(5));
+        var changed = await project.BuildAsync(ConsumerProject.Ci());
+        Directory.Delete(Path.Combine(project.Directory, "dbt_packages"), recursive: true);
+        var missing = await project.BuildAsync(ConsumerProject.Ci());
+
+        foreach (var run in new[] { first, unchanged, changed, missing })
+        {
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Contains("Qarion: jaffle_shop: dbt build in ", run.Output);
+        }
+
+        Assert.Contains(Deps, first.Output);
+        Assert.DoesNotContain(Deps, unchanged.Output);
+        Assert.Contains(Deps, changed.Output);
+        Assert.Contains(Deps, missing.Output);
+        Assert.True(first.Output.IndexOf(Deps, StringComparison.Ordinal) < first.Output.IndexOf("dbt build in ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_project_without_package_files_never_runs_dbt_deps()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        server.Seed("jaffle_shop");
+        var project = Project(server, "jaffle-v5-1.7.0.run_results.json");
+
+        var result = await project.BuildAsync(ConsumerProject.Ci());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain("dbt deps", result.Output);
+        Assert.False(Directory.Exists(Path.Combine(project.Directory, "dbt_packages")));
+    }
 }

@@ -10,6 +10,9 @@ internal sealed record DbtSettings
     /// <summary>The commands the step runs, as dbt spells them; those that act on the warehouse always run.</summary>
     public static readonly IReadOnlyList<string> Commands = ["build", "run", "test", "seed", "snapshot", "parse", "compile", "docs generate"];
 
+    /// <summary>What the step itself runs before the command when the project's package files changed.</summary>
+    public const string Deps = "deps";
+
     public required string Executable { get; init; }
 
     public required string Command { get; init; }
@@ -33,7 +36,7 @@ internal sealed record DbtSettings
     public static DbtSettings From(QarionRunDbt task)
     {
         var command = string.Join(' ', (task.Command ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant();
-        if (!Commands.Contains(command))
+        if (!Commands.Contains(command) && command != Deps)
         {
             throw UploadFailure.Config(Codes.DbtSetting,
                 $"QarionDbtCommand is '{task.Command?.Trim()}', which is not a dbt command the step runs. Set it to one of {string.Join(", ", Commands)}, or leave it empty to run dbt in your own step.");
