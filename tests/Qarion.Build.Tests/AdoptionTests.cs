@@ -43,8 +43,10 @@ public sealed partial class AdoptionTests(PackageFixture package)
         File.WriteAllText(Path.Combine(repository, "nuget.config"), Block(install, "xml", "<packageSources>"));
         var project = Block(Section(readme, "Minimal configuration"), "xml", "<Project Sdk=");
         var documented = Regex.Match(project, "Include=\"Qarion.Build\" Version=\"([^\"]+)\"").Groups[1].Value;
+        // The user's dbt project, which the project file goes beside.
         var directory = Path.Combine(repository, "jaffle_shop");
         Directory.CreateDirectory(directory);
+        File.Copy(Path.Combine(TestData.RepositoryRoot, "samples", "jaffle_shop", "dbt_project.yml"), Path.Combine(directory, "dbt_project.yml"));
         File.WriteAllText(Path.Combine(directory, "jaffle_shop.csproj"), project.Replace($"Version=\"{documented}\"", $"Version=\"{package.Version}\"", StringComparison.Ordinal));
         return directory;
     }
