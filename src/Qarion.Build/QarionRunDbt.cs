@@ -55,6 +55,9 @@ public sealed class QarionRunDbt : MSBuildTask, ICancelableTask, IIncrementalTas
 
     public string? HelpBase { get; set; }
 
+    /// <summary>obj/qarion/: where Azure Pipelines' summary file for the step is written.</summary>
+    public string? IntermediateDirectory { get; set; }
+
     /// <summary>A seam for tests: where environment variables are read.</summary>
     internal Func<string, string?> GetEnvironmentVariable { get; set; } = Environment.GetEnvironmentVariable;
 
@@ -135,6 +138,7 @@ public sealed class QarionRunDbt : MSBuildTask, ICancelableTask, IIncrementalTas
             }
 
             Log.LogMessage(MessageImportance.High, Clean($"Qarion: {project}: {DbtReport.Summary(settings.Command, results, exit.Elapsed)}"));
+            Summarize(DbtReport.Row(project, settings, results, exit.Elapsed), project, projectFile, Clean);
         }
 
         if (exit.ExitCode != 0 && !Log.HasLoggedErrors)
@@ -146,6 +150,22 @@ public sealed class QarionRunDbt : MSBuildTask, ICancelableTask, IIncrementalTas
         }
 
         return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>Where the upload's row goes, the dbt step's goes too: the counts and the nodes that failed. It never fails the build.</summary>
+    private void Summarize(Reporting.SummaryRow row, string project, string projectFile, Func<string, string> clean)
+    {
+        try
+        {
+            var obj = UploadSettings.Blank(IntermediateDirectory) is { } directory ? Path.GetFullPath(directory) : null;
+            new Reporting.SummaryWriter(GetEnvironmentVariable, line => Log.LogMessage(MessageImportance.High, line)).Write(row, obj, "dbt-summary.md");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            var why = ex is Reporting.SummaryProblem ? ex.Message : $"the CI run summary could not be written: {ex.Message}";
+            Log.LogWarning(null, Codes.SummaryNotWritten, null, Codes.HelpLink(Codes.SummaryNotWritten, HelpBase), projectFile, 0, 0, 0, 0,
+                clean($"Qarion: {project}: {why}. The build's result stands; point GITHUB_STEP_SUMMARY at a writable regular file to get the row."));
+        }
     }
 
     /// <summary>dbt's exit codes, as its documentation gives them.</summary>

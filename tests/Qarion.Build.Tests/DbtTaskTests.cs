@@ -73,6 +73,23 @@ public sealed class DbtTaskTests
         Assert.Contains(engine.HighMessages, m => m.StartsWith("Qarion: jaffle_shop: dbt build: 52 passed, 1 warned, 2 failed, 3 skipped in ", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void The_run_summary_gets_the_steps_counts_and_the_nodes_that_failed_or_warned()
+    {
+        var (task, engine, project) = Step(results: "jaffle-v5-1.7.0.failing.run_results.json");
+        var summary = Path.Combine(project, "step-summary.md");
+        var obj = Path.Combine(project, "obj", "qarion");
+        task.IntermediateDirectory = obj;
+        task.GetEnvironmentVariable = name => name switch { "GITHUB_STEP_SUMMARY" => summary, "TF_BUILD" => "True", _ => null };
+
+        Assert.False(task.Execute());
+
+        var row = File.ReadAllLines(summary)[^1];
+        Assert.Matches(@"^\| jaffle_shop \| dbt build \| .+ \| 52 passed, 1 warned, 2 failed, 3 skipped in \d+\.\d s; failed: not_null_stg_customers_customer_id, customers; warned: unique_stg_customers_customer_id \|$", row);
+        Assert.Equal(File.ReadAllLines(summary)[^1], File.ReadAllLines(Path.Combine(obj, "dbt-summary.md"))[^1]);
+        Assert.Contains(engine.HighMessages, m => m == $"##vso[task.uploadsummary]{Path.Combine(obj, "dbt-summary.md")}");
+    }
+
     [Theory]
     [InlineData("jaffle-v1-0.19.1", "run", 8)]
     [InlineData("jaffle-v3-0.21.0", "build", 31)]

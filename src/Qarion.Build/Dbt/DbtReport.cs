@@ -51,6 +51,19 @@ internal static class DbtReport
             $"dbt {command}: {passed} passed, {results.Count(DbtResultStatus.Warn)} warned, {failed} failed, {results.Count(DbtResultStatus.Skipped)} skipped{(other > 0 ? $", {other} other" : "")} in {elapsed.TotalSeconds:0.0} s");
     }
 
+    /// <summary>The step's run-summary row: the counts, and which nodes failed or warned (at most ten named).</summary>
+    public static Reporting.SummaryRow Row(string project, DbtSettings settings, DbtRunResults results, TimeSpan elapsed)
+    {
+        var failed = results.Results.Where(r => r.Status is DbtResultStatus.Error or DbtResultStatus.Fail).Select(r => r.Name).ToList();
+        var warned = results.Results.Where(r => r.Status == DbtResultStatus.Warn).Select(r => r.Name).ToList();
+        var counts = Summary(settings.Command, results, elapsed)[$"dbt {settings.Command}: ".Length..];
+        return new Reporting.SummaryRow(project, $"dbt {settings.Command}", Reporting.Wording.Display(settings.ProjectDirectory),
+            counts + Named("failed", failed) + Named("warned", warned));
+    }
+
+    private static string Named(string what, List<string> names) =>
+        names.Count == 0 ? "" : $"; {what}: {string.Join(", ", names.Take(10))}{(names.Count > 10 ? $" and {names.Count - 10} more" : "")}";
+
     private static string Kind(DbtRunResult result) => result.Node?.ResourceType is { Length: > 0 } type ? type : result.UniqueId.Split('.')[0];
 
     private static string Rows(DbtRunResult result) => result.Failures is > 0 and var rows ? string.Create(CultureInfo.InvariantCulture, $" ({rows:N0} rows)") : "";

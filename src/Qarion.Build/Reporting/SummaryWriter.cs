@@ -23,7 +23,10 @@ internal sealed class SummaryWriter(Func<string, string?> environment, Action<st
     /// <summary>The wait between two tries for the lock. A seam for tests.</summary>
     public Action<TimeSpan> Pause { get; init; } = Thread.Sleep;
 
-    public void Write(SummaryRow row, string? intermediateDirectory)
+    /// <param name="row">The project's row.</param>
+    /// <param name="intermediateDirectory">obj/qarion/, where Azure's summary file goes (none: no Azure summary).</param>
+    /// <param name="azureFile">The file's name there: one per step, as Azure shows each announced file as a section.</param>
+    public void Write(SummaryRow row, string? intermediateDirectory, string azureFile = "summary.md")
     {
         if (environment("GITHUB_STEP_SUMMARY") is { Length: > 0 } stepSummary)
         {
@@ -33,7 +36,7 @@ internal sealed class SummaryWriter(Func<string, string?> environment, Action<st
         if (!string.IsNullOrEmpty(environment("TF_BUILD")) && intermediateDirectory is not null)
         {
             Directory.CreateDirectory(intermediateDirectory);
-            var path = Path.Combine(intermediateDirectory, "summary.md");
+            var path = Path.Combine(intermediateDirectory, azureFile);
             File.WriteAllText(path, RunSummary.Section(row), new UTF8Encoding(false));
             announce($"##vso[task.uploadsummary]{path}");
         }
