@@ -87,6 +87,15 @@ public sealed class QarionRunDbt : MSBuildTask, ICancelableTask, IIncrementalTas
             return false;
         }
 
+        // parse and compile read only the project: when nothing they read changed, their manifest stands.
+        var stamp = settings.IsIncremental && UploadSettings.Blank(IntermediateDirectory) is { } obj ? Path.Combine(Path.GetFullPath(obj), $"dbt-{settings.Command}.stamp") : null;
+        var inputs = stamp is null ? null : DbtInputs.Fingerprint(settings);
+        if (stamp is not null && File.Exists(settings.ManifestPath) && File.Exists(stamp) && File.ReadAllText(stamp).Trim() == inputs)
+        {
+            Log.LogMessage(MessageImportance.High, Clean($"Qarion: {project}: dbt {settings.Command} skipped: nothing it reads changed since it last ran, so {settings.ManifestPath} stands."));
+            return true;
+        }
+
         if (FailIfNotIncremental)
         {
             // Every dbt command the step runs acts on the warehouse or re-reads the project: never up to date by itself.
@@ -141,6 +150,11 @@ public sealed class QarionRunDbt : MSBuildTask, ICancelableTask, IIncrementalTas
             Summarize(DbtReport.Row(project, settings, results, exit.Elapsed), project, projectFile, Clean);
         }
 
+        if (stamp is not null)
+        {
+            RecordInputs(stamp, exit.ExitCode == 0 && !Log.HasLoggedErrors ? inputs : null);
+        }
+
         if (exit.ExitCode != 0 && !Log.HasLoggedErrors)
         {
             // No result says why: dbt itself failed (exit 2: a compilation or parse error), as its lines above say.
@@ -165,6 +179,26 @@ public sealed class QarionRunDbt : MSBuildTask, ICancelableTask, IIncrementalTas
             var why = ex is Reporting.SummaryProblem ? ex.Message : $"the CI run summary could not be written: {ex.Message}";
             Log.LogWarning(null, Codes.SummaryNotWritten, null, Codes.HelpLink(Codes.SummaryNotWritten, HelpBase), projectFile, 0, 0, 0, 0,
                 clean($"Qarion: {project}: {why}. The build's result stands; point GITHUB_STEP_SUMMARY at a writable regular file to get the row."));
+        }
+    }
+
+    /// <summary>What the run read, kept for the next build (a failed run keeps nothing). A record that cannot be written only costs a run.</summary>
+    private static void RecordInputs(string stamp, string? inputs)
+    {
+        try
+        {
+            if (inputs is null)
+            {
+                File.Delete(stamp);
+                return;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(stamp)!);
+            File.WriteAllText(stamp, inputs);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The next build runs dbt again.
         }
     }
 

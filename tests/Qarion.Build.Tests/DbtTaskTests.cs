@@ -74,6 +74,69 @@ public sealed class DbtTaskTests
     }
 
     [Fact]
+    public void Parse_is_skipped_while_nothing_it_reads_changed_and_runs_again_when_a_model_a_macro_or_the_packages_change()
+    {
+        var (task, engine, project) = Step("parse");
+        File.WriteAllText(Path.Combine(project, "dbt_project.yml"), "name: jaffle_shop\nmacro-paths: [\"my_macros\"]  # not the default\nmodel-paths:\n  - models\n");
+        var model = Path.Combine(project, "models", "orders.sql");
+        var macro = Path.Combine(project, "my_macros", "cents.sql");
+        Directory.CreateDirectory(Path.GetDirectoryName(model)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(macro)!);
+        File.WriteAllText(model, "select 1");
+        File.WriteAllText(macro, "{% macro cents() %}{% endmacro %}");
+        var obj = Path.Combine(project, "obj", "qarion");
+        bool Ran()
+        {
+            var (again, engine2, _) = (task, new RecordingBuildEngine(), project);
+            again.BuildEngine = engine2;
+            again.IntermediateDirectory = obj;
+            Assert.True(again.Execute(), engine2.AllText);
+            return engine2.Messages.Any(m => m.Message!.StartsWith("Running with dbt=stand-in", StringComparison.Ordinal));
+        }
+
+        Assert.True(Ran(), "the first parse");
+        Assert.False(Ran(), "nothing changed");
+        File.SetLastWriteTimeUtc(model, DateTime.UtcNow.AddSeconds(3));
+        Assert.True(Ran(), "a model changed");
+        Assert.False(Ran(), "nothing changed since");
+        File.AppendAllText(macro, "\n");
+        Assert.True(Ran(), "a macro under macro-paths changed");
+        File.WriteAllText(Path.Combine(project, "packages.yml"), "packages: []\n");
+        Assert.True(Ran(), "the package file appeared");
+        File.WriteAllText(Path.Combine(project, "notes.txt"), "not read by dbt");
+        Assert.False(Ran(), "a file dbt does not read");
+        task.Select = "orders";
+        Assert.True(Ran(), "another selection");
+        File.Delete(Path.Combine(project, "target", "manifest.json"));
+        Assert.True(Ran(), "the manifest is gone");
+        Assert.Empty(engine.Errors);
+    }
+
+    [Fact]
+    public void The_question_passes_for_a_parse_that_is_up_to_date()
+    {
+        var (task, _, project) = Step("parse");
+        task.IntermediateDirectory = Path.Combine(project, "obj", "qarion");
+        Assert.True(task.Execute());
+        var engine = new RecordingBuildEngine();
+        task.BuildEngine = engine;
+        task.FailIfNotIncremental = true;
+
+        Assert.True(task.Execute(), engine.AllText);
+
+        Assert.Contains(engine.HighMessages, m => m.Contains("dbt parse skipped: nothing it reads changed since it last ran", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("name: x\n", new[] { "models", "macros", "seeds", "snapshots", "tests", "analyses" })]
+    [InlineData("model-paths: [\"transform\", 'more']\nseed-paths: [data]\n", new[] { "transform", "more", "macros", "data", "snapshots", "tests", "analyses" })]
+    [InlineData("source-paths: [\"models\"]\ndata-paths:\n  - \"data\" # seeds\n", new[] { "models", "macros", "seeds", "data", "snapshots", "tests", "analyses" })]
+    public void The_folders_dbt_reads_are_those_dbt_project_yml_names_or_dbts_defaults(string yaml, string[] folders)
+    {
+        Assert.Equal(folders, Dbt.DbtInputs.Folders(yaml));
+    }
+
+    [Fact]
     public void The_run_summary_gets_the_steps_counts_and_the_nodes_that_failed_or_warned()
     {
         var (task, engine, project) = Step(results: "jaffle-v5-1.7.0.failing.run_results.json");

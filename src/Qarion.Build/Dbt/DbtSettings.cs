@@ -26,6 +26,9 @@ internal sealed record DbtSettings
     /// <summary>Variables set for dbt besides the build's own (QarionDbtEnvironment).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Whether the command only reads the project (no warehouse), so an unchanged project needs no run.</summary>
+    public bool IsIncremental => Command is "parse" or "compile";
+
     /// <summary>Whether the command writes target/run_results.json (parse does not; docs generate writes catalog.json).</summary>
     public bool WritesResults => Command is "build" or "run" or "test" or "seed" or "snapshot" or "compile";
 
