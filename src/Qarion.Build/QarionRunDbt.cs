@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Microsoft.Build.Framework;
 using Qarion.Build.Dbt;
 using Qarion.Build.Diagnostics;
+using Qarion.Build.Reporting;
 using Qarion.Build.Upload;
 using Qarion.Client.Http;
 using Qarion.Dbt.Manifests;
@@ -66,9 +67,15 @@ public sealed class QarionRunDbt : MSBuildTask, ICancelableTask, IIncrementalTas
 
     public void Cancel() => _cancel.Cancel();
 
+    /// <summary>The project's name, after "Qarion: " in every line, as the upload's lines have it.</summary>
+    private string _project = "(project)";
+
+    private string Named(string line) => line.StartsWith("Qarion: ", StringComparison.Ordinal) ? $"Qarion: {_project}: {line["Qarion: ".Length..]}" : line;
+
     public override bool Execute()
     {
         var project = string.IsNullOrEmpty(ProjectFile ?? BuildEngine?.ProjectFileOfTaskNode) ? "(project)" : Path.GetFileNameWithoutExtension(ProjectFile ?? BuildEngine!.ProjectFileOfTaskNode);
+        _project = project;
         var key = UploadSettings.ReadKey(GetEnvironmentVariable, UploadSettings.KeyVariable(ApiKeyEnvironmentVariable));
         var scrubber = key is null ? null : new SecretScrubber(key);
         string Clean(string text) => ServerText.Neutralize(scrubber?.Scrub(text) ?? text);
@@ -92,20 +99,20 @@ public sealed class QarionRunDbt : MSBuildTask, ICancelableTask, IIncrementalTas
         var inputs = stamp is null ? null : DbtInputs.Fingerprint(settings);
         if (stamp is not null && File.Exists(settings.ManifestPath) && File.Exists(stamp) && File.ReadAllText(stamp).Trim() == inputs)
         {
-            Log.LogMessage(MessageImportance.High, Clean($"Qarion: {project}: dbt {settings.Command} skipped: nothing it reads changed since it last ran, so {settings.ManifestPath} stands."));
+            Log.LogMessage(MessageImportance.High, Clean(Named(Wording.DbtSkipped(settings.Command, settings.ManifestPath))));
             return true;
         }
 
         if (FailIfNotIncremental)
         {
             // Every dbt command the step runs acts on the warehouse or re-reads the project: never up to date by itself.
-            Error(Codes.DbtWouldRun, projectFile, $"the build would run dbt {settings.Command} in {settings.ProjectDirectory}. dbt was not run (-question).");
+            Error(Codes.DbtWouldRun, projectFile, Wording.DbtWouldRun(settings.Command, settings.ProjectDirectory));
             return false;
         }
 
         // What the results file was before dbt started: a file it did not write again is an earlier run's.
         var before = File.Exists(settings.RunResultsPath) ? File.GetLastWriteTimeUtc(settings.RunResultsPath) : (DateTime?)null;
-        Log.LogMessage(MessageImportance.High, Clean($"Qarion: {project}: dbt {settings.Command} in {settings.ProjectDirectory}"));
+        Log.LogMessage(MessageImportance.High, Clean(Named(Wording.DbtStarting(settings.Command, settings.ProjectDirectory))));
         DbtExit exit;
         try
         {
@@ -114,19 +121,19 @@ public sealed class QarionRunDbt : MSBuildTask, ICancelableTask, IIncrementalTas
         catch (Win32Exception ex)
         {
             Error(Codes.DbtNotFound, projectFile,
-                $"dbt could not be started as '{settings.Executable}' ({ex.Message}). Install dbt (pip install dbt-core and your adapter, e.g. dbt-postgres) so that it is on PATH, or set QarionDbtExecutable to its path.");
+                Wording.DbtNotFound(settings.Executable, ex.Message));
             return false;
         }
         catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
         {
-            Log.LogMessage(MessageImportance.High, Clean($"Qarion: {project}: dbt {settings.Command} was cancelled; dbt and its child processes were stopped."));
+            Log.LogMessage(MessageImportance.High, Clean(Named(Wording.DbtCancelled(settings.Command))));
             return false;
         }
 
         if (exit.TimedOut)
         {
             Error(Codes.DbtTimedOut, projectFile,
-                $"dbt {settings.Command} did not finish within {settings.Timeout.TotalSeconds:0} s (QarionDbtTimeoutSeconds), so it was stopped with its child processes. Raise QarionDbtTimeoutSeconds if the run needs longer, or look at what dbt was waiting for in the lines above.");
+                Wording.DbtTimedOut(settings.Command, settings.Timeout));
             return false;
         }
 
@@ -135,7 +142,7 @@ public sealed class QarionRunDbt : MSBuildTask, ICancelableTask, IIncrementalTas
         {
             foreach (var finding in DbtReport.Findings(results, settings.ProjectDirectory, projectFile))
             {
-                var message = Clean($"Qarion: {project}: {finding.Message}");
+                var message = Clean(Named(finding.Message));
                 if (finding.IsError)
                 {
                     Log.LogError(null, finding.Code, null, Codes.HelpLink(finding.Code, HelpBase), finding.File, 0, 0, 0, 0, message);
@@ -146,7 +153,7 @@ public sealed class QarionRunDbt : MSBuildTask, ICancelableTask, IIncrementalTas
                 }
             }
 
-            Log.LogMessage(MessageImportance.High, Clean($"Qarion: {project}: {DbtReport.Summary(settings.Command, results, exit.Elapsed)}"));
+            Log.LogMessage(MessageImportance.High, Clean(Named("Qarion: " + DbtReport.Summary(settings.Command, results, exit.Elapsed))));
             Summarize(DbtReport.Row(project, settings, results, exit.Elapsed), project, projectFile, Clean);
         }
 
@@ -160,25 +167,25 @@ public sealed class QarionRunDbt : MSBuildTask, ICancelableTask, IIncrementalTas
             // No result says why: dbt itself failed (exit 2: a compilation or parse error), as its lines above say.
             var file = exit.NamedFile is { } named ? Path.GetFullPath(Path.Combine(settings.ProjectDirectory, named.Replace('\\', '/'))) : projectFile;
             Error(Codes.DbtFailedWithoutResults, file,
-                $"dbt {settings.Command} failed with exit code {exit.ExitCode} ({Meaning(exit.ExitCode)}){(exit.NamedFile is null ? "" : $" in {exit.NamedFile}")}; its own lines above say what is wrong. Nothing was uploaded.");
+                Wording.DbtFailedWithoutResults(settings.Command, exit.ExitCode, exit.NamedFile));
         }
 
         return !Log.HasLoggedErrors;
     }
 
     /// <summary>Where the upload's row goes, the dbt step's goes too: the counts and the nodes that failed. It never fails the build.</summary>
-    private void Summarize(Reporting.SummaryRow row, string project, string projectFile, Func<string, string> clean)
+    private void Summarize(SummaryRow row, string project, string projectFile, Func<string, string> clean)
     {
         try
         {
             var obj = UploadSettings.Blank(IntermediateDirectory) is { } directory ? Path.GetFullPath(directory) : null;
-            new Reporting.SummaryWriter(GetEnvironmentVariable, line => Log.LogMessage(MessageImportance.High, line)).Write(row, obj, "dbt-summary.md");
+            new SummaryWriter(GetEnvironmentVariable, line => Log.LogMessage(MessageImportance.High, line)).Write(row, obj, "dbt-summary.md");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            var why = ex is Reporting.SummaryProblem ? ex.Message : $"the CI run summary could not be written: {ex.Message}";
+            var why = ex is SummaryProblem ? ex.Message : $"the CI run summary could not be written: {ex.Message}";
             Log.LogWarning(null, Codes.SummaryNotWritten, null, Codes.HelpLink(Codes.SummaryNotWritten, HelpBase), projectFile, 0, 0, 0, 0,
-                clean($"Qarion: {project}: {why}. The build's result stands; point GITHUB_STEP_SUMMARY at a writable regular file to get the row."));
+                clean(Named(Wording.SummaryNotWritten(why))));
         }
     }
 
@@ -202,21 +209,13 @@ public sealed class QarionRunDbt : MSBuildTask, ICancelableTask, IIncrementalTas
         }
     }
 
-    /// <summary>dbt's exit codes, as its documentation gives them.</summary>
-    private static string Meaning(int? code) => code switch
-    {
-        1 => "a node or test failed, or dbt ended with an error it handled",
-        2 => "dbt could not run: a compilation or parse error, or an unhandled one",
-        _ => "not an exit code dbt documents",
-    };
-
     /// <summary>This run's results, or null: a file written before dbt started belongs to an earlier run and is never read as this one's.</summary>
     private DbtRunResults? ReadResults(DbtSettings settings, DateTime? before, string project, Func<string, string> clean)
     {
         var path = settings.RunResultsPath;
         if (!File.Exists(path) || File.GetLastWriteTimeUtc(path) == before)
         {
-            Log.LogMessage(MessageImportance.Normal, clean($"Qarion: {project}: dbt wrote no run_results.json in this run ({path}); there are no results to report."));
+            Log.LogMessage(MessageImportance.Normal, clean(Named(Wording.DbtNoResults(path))));
             return null;
         }
 
@@ -227,7 +226,7 @@ public sealed class QarionRunDbt : MSBuildTask, ICancelableTask, IIncrementalTas
         catch (Exception ex) when (ex is DbtRunResultsException or DbtManifestException or IOException or UnauthorizedAccessException)
         {
             Log.LogWarning(null, Codes.DbtResultsUnread, null, Codes.HelpLink(Codes.DbtResultsUnread, HelpBase), path, 0, 0, 0, 0,
-                clean($"Qarion: {project}: dbt's results could not be read, so its findings are not shown as errors and warnings: {ex.Message}"));
+                clean(Named(Wording.DbtResultsUnread(ex.Message))));
             return null;
         }
     }

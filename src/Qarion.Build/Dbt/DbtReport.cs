@@ -35,7 +35,7 @@ internal static class DbtReport
             }
 
             var file = result.Node?.FileIn(projectDirectory, results.ProjectName) ?? fallbackFile;
-            findings.Add(new DbtFinding(code, isError, file, $"dbt: {what}{Rows(result)}: {Quote(result.Message)}"));
+            findings.Add(new DbtFinding(code, isError, file, $"Qarion: dbt: {what}{Rows(result)}: {Quote(result.Message)}"));
         }
 
         return findings;

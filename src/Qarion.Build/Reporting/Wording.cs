@@ -152,6 +152,38 @@ internal static class Wording
 
     private static string Named(UploadSettings settings) => settings.ConnectorId ?? $"'{settings.ConnectorName}'";
 
+    // ---- The dbt step (QarionRunDbt) ----
+
+    public static string DbtStarting(string command, string directory) => $"Qarion: dbt {command} in {directory}";
+
+    public static string DbtSkipped(string command, string manifest) =>
+        $"Qarion: dbt {command} skipped: nothing it reads changed since it last ran, so {manifest} stands.";
+
+    public static string DbtCancelled(string command) => $"Qarion: dbt {command} was cancelled; dbt and its child processes were stopped.";
+
+    public static string DbtNoResults(string path) => $"Qarion: dbt wrote no run_results.json in this run ({path}); there are no results to report.";
+
+    public static string DbtResultsUnread(string why) => $"Qarion: dbt's results could not be read, so its findings are not shown as errors and warnings: {why}";
+
+    public static string DbtWouldRun(string command, string directory) => $"the build would run dbt {command} in {directory}. dbt was not run (-question).";
+
+    public static string DbtNotFound(string executable, string why) =>
+        $"dbt could not be started as '{executable}' ({why}). Install dbt (pip install dbt-core and your adapter, e.g. dbt-postgres) so that it is on PATH, or set QarionDbtExecutable to its path.";
+
+    public static string DbtTimedOut(string command, TimeSpan timeout) => FormattableString.Invariant(
+        $"dbt {command} did not finish within {timeout.TotalSeconds:0} s (QarionDbtTimeoutSeconds), so it was stopped with its child processes. Raise QarionDbtTimeoutSeconds if the run needs longer, or look at what dbt was waiting for in the lines above.");
+
+    public static string DbtFailedWithoutResults(string command, int? exitCode, string? namedFile) =>
+        $"dbt {command} failed with exit code {exitCode} ({ExitMeaning(exitCode)}){(namedFile is null ? "" : $" in {namedFile}")}; its own lines above say what is wrong. Nothing was uploaded.";
+
+    /// <summary>dbt's exit codes, as its documentation gives them.</summary>
+    private static string ExitMeaning(int? code) => code switch
+    {
+        1 => "a node or test failed, or dbt ended with an error it handled",
+        2 => "dbt could not run: a compilation or parse error, or an unhandled one",
+        _ => "not an exit code dbt documents",
+    };
+
     // ---- The pieces ----
 
     /// <summary>The manifest as the one-line summaries describe it.</summary>
