@@ -80,8 +80,8 @@ public sealed class QarionRunDbt : MSBuildTask, ICancelableTask, IIncrementalTas
         var scrubber = key is null ? null : new SecretScrubber(key);
         string Clean(string text) => ServerText.Neutralize(scrubber?.Scrub(text) ?? text);
         var projectFile = ProjectFile ?? BuildEngine?.ProjectFileOfTaskNode ?? "";
-        void Error(string code, string file, string message) =>
-            Log.LogError(null, code, null, Codes.HelpLink(code, HelpBase), file, 0, 0, 0, 0, Clean($"Qarion: {project}: {message}"));
+        void Error(string code, string file, string message, int line = 0) =>
+            Log.LogError(null, code, null, Codes.HelpLink(code, HelpBase), file, line, 0, 0, 0, Clean($"Qarion: {project}: {message}"));
 
         DbtSettings settings;
         try
@@ -145,11 +145,11 @@ public sealed class QarionRunDbt : MSBuildTask, ICancelableTask, IIncrementalTas
                 var message = Clean(Named(finding.Message));
                 if (finding.IsError)
                 {
-                    Log.LogError(null, finding.Code, null, Codes.HelpLink(finding.Code, HelpBase), finding.File, 0, 0, 0, 0, message);
+                    Log.LogError(null, finding.Code, null, Codes.HelpLink(finding.Code, HelpBase), finding.File, finding.Line, 0, 0, 0, message);
                 }
                 else
                 {
-                    Log.LogWarning(null, finding.Code, null, Codes.HelpLink(finding.Code, HelpBase), finding.File, 0, 0, 0, 0, message);
+                    Log.LogWarning(null, finding.Code, null, Codes.HelpLink(finding.Code, HelpBase), finding.File, finding.Line, 0, 0, 0, message);
                 }
             }
 
@@ -167,7 +167,7 @@ public sealed class QarionRunDbt : MSBuildTask, ICancelableTask, IIncrementalTas
             // No result says why: dbt itself failed (exit 2: a compilation or parse error), as its lines above say.
             var file = exit.NamedFile is { } named ? Path.GetFullPath(Path.Combine(settings.ProjectDirectory, named.Replace('\\', '/'))) : projectFile;
             Error(Codes.DbtFailedWithoutResults, file,
-                Wording.DbtFailedWithoutResults(settings.Command, exit.ExitCode, exit.NamedFile));
+                Wording.DbtFailedWithoutResults(settings.Command, exit.ExitCode, exit.NamedFile), exit.NamedFile is null ? 0 : exit.NamedLine);
         }
 
         return !Log.HasLoggedErrors;

@@ -173,7 +173,7 @@ public sealed class DbtTaskTests
         Assert.False(task.Execute());
 
         var error = Assert.Single(engine.Errors);
-        Assert.Equal(("QRN4004", Path.Combine(project, "models", "orders.sql")), (error.Code, error.File));
+        Assert.Equal(("QRN4004", Path.Combine(project, "models", "orders.sql"), 12), (error.Code, error.File, error.LineNumber));
         Assert.Equal("Qarion: jaffle_shop: dbt build failed with exit code 2 (dbt could not run: a compilation or parse error, or an unhandled one) in models/orders.sql; its own lines above say what is wrong. Nothing was uploaded.", error.Message);
         Assert.Contains(engine.Messages, m => m.Message == "Compilation Error in model orders (models/orders.sql)");
     }
@@ -274,6 +274,17 @@ public sealed class DbtTaskTests
 
         Assert.Equal("QRN4009", Assert.Single(engine.Errors).Code);
         Assert.False(Directory.Exists(Path.Combine(project, "target")), "dbt ran");
+    }
+
+    [Theory]
+    [InlineData("    line 12", 12)]
+    [InlineData("line 3", 3)]
+    [InlineData("  LINE 12:     from raw.customers_source", null)]
+    [InlineData("  line 0", null)]
+    [InlineData("the line 12 of it", null)]
+    public void The_source_line_is_taken_from_dbts_jinja_error_and_never_from_the_databases_compiled_sql(string text, int? line)
+    {
+        Assert.Equal(line, Dbt.DbtReport.SourceLine(text));
     }
 
     [Theory]

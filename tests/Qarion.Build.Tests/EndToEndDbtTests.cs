@@ -100,4 +100,34 @@ public sealed class EndToEndDbtTests(PackageFixture package)
         Assert.DoesNotContain("dbt deps", result.Output);
         Assert.False(Directory.Exists(Path.Combine(project.Directory, "dbt_packages")));
     }
+
+    [Fact]
+    public async Task An_unchanged_parse_is_skipped_the_question_passes_without_running_dbt_and_clean_forgets_it()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var project = Project(server, "jaffle-v5-1.7.0.run_results.json");
+        project.Properties["QarionDbtCommand"] = "parse";
+        var developer = new Dictionary<string, string?>();
+        const string Ran = "Qarion: jaffle_shop: dbt parse in ";
+        const string Skipped = "Qarion: jaffle_shop: dbt parse skipped: nothing it reads changed since it last ran";
+
+        var first = await project.BuildAsync(developer);
+        var again = await project.BuildAsync(developer);
+        var question = await project.BuildAsync(developer, "-question");
+        var clean = await DotnetRunner.RunAsync(project.Directory, ["clean", project.ProjectPath, "-nr:false"], developer);
+        var afterClean = await project.BuildAsync(developer);
+
+        foreach (var run in new[] { first, again, question, clean, afterClean })
+        {
+            Assert.True(run.ExitCode == 0, run.ToString());
+        }
+
+        Assert.Contains(Ran, first.Output);
+        Assert.Contains(Skipped, again.Output);
+        Assert.DoesNotContain(Ran, again.Output);
+        Assert.Contains(Skipped, question.Output);
+        Assert.DoesNotContain(Ran, question.Output);
+        Assert.Contains(Ran, afterClean.Output);
+        Assert.Empty(server.Requests);
+    }
 }

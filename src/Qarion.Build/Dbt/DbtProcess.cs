@@ -8,7 +8,8 @@ namespace Qarion.Build.Dbt;
 /// <param name="TimedOut">It ran past its deadline and was stopped, with its children.</param>
 /// <param name="NamedFile">The file the last "… Error in &lt;kind&gt; &lt;name&gt; (&lt;path&gt;)" line of its output names, if any.</param>
 /// <param name="Elapsed">How long it ran.</param>
-internal sealed record DbtExit(int? ExitCode, bool TimedOut, string? NamedFile, TimeSpan Elapsed);
+/// <param name="NamedLine">The source line dbt's Jinja error gives for that file ("line 12" on a line of its own), or 0.</param>
+internal sealed record DbtExit(int? ExitCode, bool TimedOut, string? NamedFile, TimeSpan Elapsed, int NamedLine = 0);
 
 /// <summary>
 /// Runs dbt as a child process: its output streamed line by line to the log as it comes (each line bounded,
@@ -49,6 +50,7 @@ internal static partial class DbtProcess
         var clock = Stopwatch.StartNew();
         using var process = new Process { StartInfo = start };
         string? named = null;
+        var namedLine = 0;
         var shown = 0;
         var gate = new object();
         void Take(string? text)
@@ -63,6 +65,11 @@ internal static partial class DbtProcess
                 if (ErrorIn().Match(text) is { Success: true } match)
                 {
                     named = match.Groups["path"].Value;
+                    namedLine = 0;
+                }
+                else if (named is not null && namedLine == 0 && DbtReport.SourceLine(text) is { } number)
+                {
+                    namedLine = number;
                 }
 
                 if (++shown <= MaxLines)
@@ -109,7 +116,7 @@ internal static partial class DbtProcess
             line($"({shown - MaxLines:N0} more lines of dbt's output not shown)");
         }
 
-        return new DbtExit(process.ExitCode, TimedOut: false, named, clock.Elapsed);
+        return new DbtExit(process.ExitCode, TimedOut: false, named, clock.Elapsed, namedLine);
     }
 
     /// <summary>dbt's words for a node it could not compile or run: "Compilation Error in model orders (models/orders.sql)".</summary>

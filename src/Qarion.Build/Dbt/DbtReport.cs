@@ -4,15 +4,15 @@ using Qarion.Dbt.Manifests;
 
 namespace Qarion.Build.Dbt;
 
-/// <summary>One thing dbt found, as a diagnostic on the file of its node.</summary>
-internal sealed record DbtFinding(string Code, bool IsError, string File, string Message);
+/// <summary>One thing dbt found, as a diagnostic on the file of its node (and its line, when dbt's message gives the source's).</summary>
+internal sealed record DbtFinding(string Code, bool IsError, string File, string Message, int Line = 0);
 
 /// <summary>
 /// A run's results as MSBuild diagnostics: an error or a failed test is an error, a warning test a warning,
 /// each on the file that defines its node (a generic test's is the YAML that declares it; a package's node
 /// lives under dbt_packages/). One summary line counts them.
 /// </summary>
-internal static class DbtReport
+internal static partial class DbtReport
 {
     /// <summary>The longest message of dbt's quoted in a diagnostic: a database error can carry a whole query.</summary>
     internal const int MaxMessageLength = 2000;
@@ -35,7 +35,8 @@ internal static class DbtReport
             }
 
             var file = result.Node?.FileIn(projectDirectory, results.ProjectName) ?? fallbackFile;
-            findings.Add(new DbtFinding(code, isError, file, $"Qarion: dbt: {what}{Rows(result)}: {Quote(result.Message)}"));
+            var line = result.Node is not null && (result.Message ?? "").Split('\n').Select(SourceLine).FirstOrDefault(n => n is not null) is { } number ? number : 0;
+            findings.Add(new DbtFinding(code, isError, file, $"Qarion: dbt: {what}{Rows(result)}: {Quote(result.Message)}", line));
         }
 
         return findings;
@@ -63,6 +64,16 @@ internal static class DbtReport
 
     private static string Named(string what, List<string> names) =>
         names.Count == 0 ? "" : $"; {what}: {string.Join(", ", names.Take(10))}{(names.Count > 10 ? $" and {names.Count - 10} more" : "")}";
+
+    /// <summary>
+    /// The source line a dbt (Jinja) compilation error gives, on a line of its own: "  line 12". A database's
+    /// "LINE 12:" is of the compiled SQL, not of the file, and is not taken.
+    /// </summary>
+    public static int? SourceLine(string text) =>
+        SourceLineText().Match(text) is { Success: true } match && int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var line) && line > 0 ? line : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*line (\d{1,9})\s*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex SourceLineText();
 
     private static string Kind(DbtRunResult result) => result.Node?.ResourceType is { Length: > 0 } type ? type : result.UniqueId.Split('.')[0];
 
