@@ -298,17 +298,20 @@ public sealed partial class DbtManifestCheck
     /// Read by hand rather than with a regular expression: every check reads it, and the first use of
     /// one costs a fresh build process more than the rest of a small manifest's check.
     /// </summary>
-    internal static int? ManifestSchemaVersion(string url)
+    internal static int? ManifestSchemaVersion(string url) => ArtifactSchemaVersion(url, "manifest");
+
+    /// <summary>The N of a dbt artifact's schema URL, <c>…/&lt;artifact&gt;/vN.json</c>, in ASCII digits; null for any other URL.</summary>
+    internal static int? ArtifactSchemaVersion(string url, string artifact)
     {
-        const string Marker = "/manifest/v", Suffix = ".json";
-        var at = url.LastIndexOf(Marker, StringComparison.Ordinal);
-        if (at < 0 || !url.EndsWith(Suffix, StringComparison.Ordinal) || url.Length - Suffix.Length < at + Marker.Length)
+        var marker = "/" + artifact + "/v";
+        const string Suffix = ".json";
+        var at = url.LastIndexOf(marker, StringComparison.Ordinal);
+        if (at < 0 || !url.EndsWith(Suffix, StringComparison.Ordinal) || url.Length - Suffix.Length < at + marker.Length)
         {
             return null;
         }
 
-        var digits = url.AsSpan(at + Marker.Length, url.Length - Suffix.Length - at - Marker.Length);
-        return VersionDigits(digits);
+        return VersionDigits(url.AsSpan(at + marker.Length, url.Length - Suffix.Length - at - marker.Length));
     }
 
     private static int? VersionDigits(ReadOnlySpan<char> digits) =>

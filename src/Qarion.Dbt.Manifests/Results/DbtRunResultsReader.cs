@@ -107,18 +107,7 @@ public static class DbtRunResultsReader
     };
 
     /// <summary>The N of <c>…/run-results/vN.json</c>, or null for any other schema.</summary>
-    internal static int? SchemaVersion(string url)
-    {
-        const string Marker = "/run-results/v", Suffix = ".json";
-        var at = url.LastIndexOf(Marker, StringComparison.Ordinal);
-        if (at < 0 || !url.EndsWith(Suffix, StringComparison.Ordinal) || url.Length - Suffix.Length <= at + Marker.Length)
-        {
-            return null;
-        }
-
-        var digits = url.AsSpan(at + Marker.Length, url.Length - Suffix.Length - at - Marker.Length);
-        return !digits.ContainsAnyExceptInRange('0', '9') && int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : null;
-    }
+    internal static int? SchemaVersion(string url) => DbtManifestCheck.ArtifactSchemaVersion(url, "run-results");
 
     private static string? Text(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
