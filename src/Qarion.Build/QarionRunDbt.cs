@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using Microsoft.Build.Framework;
 using Qarion.Build.Dbt;
-using Qarion.Build.Diagnostics;
+using Qarion.Workflow;
 using Qarion.Build.Reporting;
 using Qarion.Build.Upload;
 using Qarion.Client.Http;

@@ -1,5 +1,5 @@
 using Microsoft.Build.Framework;
-using Qarion.Build.Diagnostics;
+using Qarion.Workflow;
 using Qarion.Build.Reporting;
 using Qarion.Build.Upload;
 using Qarion.Client.Http;

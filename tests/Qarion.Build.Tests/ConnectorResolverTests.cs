@@ -1,4 +1,4 @@
-using Qarion.Build.Diagnostics;
+using Qarion.Workflow;
 using Qarion.Build.Upload;
 using Qarion.LocalServer.Hosting;
 using Qarion.LocalServer.State;
@@ -70,7 +70,7 @@ public sealed class ConnectorResolverTests
 
         var failure = await Refused(server, "dbt", Codes.ConnectorNameUnknown);
 
-        Assert.Equal($"No connector named 'dbt' in space '{ServerHarness.Space}'. The space has no connectors yet: create a dbt_manifest connector in Qarion first. Fix QarionConnectorName, or set QarionConnectorId.", failure.Message);
+        Assert.Equal($"No connector named 'dbt' in space '{ServerHarness.Space}'. The space has no connectors yet: create a dbt_manifest connector in Qarion first. Fix QarionConnectorName, or set QarionConnectorId to the connector's id.", failure.Message);
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class ConnectorResolverTests
 
         var failure = await Refused(server, "dbt", Codes.ConnectorNameUnknown);
 
-        Assert.Equal($"No connector named 'dbt' in space '{ServerHarness.Space}'. Connectors in the space: 'orders' (dbt_manifest), 'hubspot' (type not given). Fix QarionConnectorName, or set QarionConnectorId.", failure.Message);
+        Assert.Equal($"No connector named 'dbt' in space '{ServerHarness.Space}'. Connectors in the space: 'orders' (dbt_manifest), 'hubspot' (type not given). Fix QarionConnectorName, or set QarionConnectorId to the connector's id.", failure.Message);
     }
 
     [Theory]
@@ -133,7 +133,7 @@ public sealed class ConnectorResolverTests
 
         var failure = await Refused(server, "dbt", Codes.ConnectorNameAmbiguous);
 
-        Assert.Equal($"2 connectors are named 'dbt' in space '{ServerHarness.Space}': a1 (dbt_manifest), (no id) (type not given). Set QarionConnectorId to the one to upload to, or rename the others in Qarion.", failure.Message);
+        Assert.Equal($"2 connectors are named 'dbt' in space '{ServerHarness.Space}': a1 (dbt_manifest), (no id) (type not given). Set QarionConnectorId to the id of the one you mean, or rename the others in Qarion.", failure.Message);
     }
 
     [Theory]

@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using Qarion.Build.Diagnostics;
+using Qarion.Workflow;
 using Qarion.Build.Tests.Support;
 using Qarion.Testing;
 

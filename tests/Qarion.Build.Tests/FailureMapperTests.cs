@@ -1,5 +1,5 @@
 using System.Net;
-using Qarion.Build.Diagnostics;
+using Qarion.Workflow;
 using Qarion.Build.Upload;
 using Qarion.Client;
 using Qarion.Dbt.Manifests;
@@ -135,7 +135,7 @@ public sealed class FailureMapperTests
 
         Assert.Equal((Codes.ManifestMissing, $"The dbt manifest {Path} does not exist." + Advice, false), (missing.Code, missing.Message, missing.IsServiceFailure));
         Assert.Equal("The dbt manifest /p/m.json is a symbolic link to /q/m.json, which does not exist." + Advice, link.Message);
-        Assert.Equal($"The dbt manifest {Path} does not exist." + Advice, FailureMapper.Missing(Path).Message);
+        Assert.Equal($"The dbt manifest {Path} does not exist." + Advice, FailureMapper.Missing(Settings()).Message);
     }
 
     [Fact]

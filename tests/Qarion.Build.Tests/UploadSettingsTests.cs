@@ -1,4 +1,4 @@
-using Qarion.Build.Diagnostics;
+using Qarion.Workflow;
 using Qarion.Build.Upload;
 
 namespace Qarion.Build.Tests;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Qarion.Build.Diagnostics;
+using Qarion.Workflow;
 using Qarion.Dbt.Manifests;
 
 namespace Qarion.Build.Dbt;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Qarion.Build.Diagnostics;
+using Qarion.Workflow;
 using Qarion.Build.Upload;
 
 namespace Qarion.Build.Dbt;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Qarion.Build.Diagnostics;
+using Qarion.Workflow;
 using Qarion.Build.Reporting;
 using Qarion.Client;
 using Qarion.Client.Http;
@@ -188,20 +188,7 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
 
     private QarionClient CreateClient()
     {
-        var variable = settings.ApiKeyEnvironmentVariable;
-        var key = settings.ApiKey;
-        if (key is null)
-        {
-            throw UploadFailure.Config(Codes.ApiKeyMissing,
-                $"The environment variable {variable} (QarionApiKeyEnvironmentVariable) is not set or empty, so there is no Qarion API key. " +
-                "In CI, map a secret into it; locally, export it in your shell. The key is never read from an MSBuild property.");
-        }
-
-        if (ApiKeyFormat.Problem(key) is { } problem)
-        {
-            throw UploadFailure.Config(Codes.ApiKeyMalformed,
-                $"The API key in the environment variable {variable} (QarionApiKeyEnvironmentVariable) {problem}. Store the key again as the secret behind {variable}; nothing was sent.");
-        }
+        var key = ClientKey.Require(settings.ApiKey, settings);
 
         var options = new QarionClientOptions
         {
@@ -240,28 +227,17 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
 
     private async Task<string> WaitAsync(QarionClient client, SyncJob job, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(job.Id))
-        {
-            throw UploadFailure.Service(Codes.AnswerLacksField, "The upload was accepted, but its answer carried no sync job id (no \"id\" field), so there is no job to wait for. The manifest was uploaded; set QarionWaitForSync=false, or check that QarionApiUrl points at Qarion's API.");
-        }
-
-        log.Detail(Wording.WaitingForSync(job.Id, settings.SyncTimeout));
+        var jobId = FailureMapper.RequireJobId(job, settings);
+        log.Detail(Wording.WaitingForSync(jobId, settings.SyncTimeout));
         var wait = new SyncWaitOptions
         {
             Timeout = settings.SyncTimeout,
             PollInterval = settings.SyncPollInterval,
             ProgressInterval = SyncProgressInterval,
-            Progress = p => log.Detail(Wording.StillWaiting(job.Id, p)),
+            Progress = p => log.Detail(Wording.StillWaiting(jobId, p)),
         };
-        var done = await client.Connectors.WaitForSyncAsync(settings.Space, job.Id, wait, cancellationToken).ConfigureAwait(false);
-        if (done.State == SyncJobState.Failed)
-        {
-            var reason = done.ErrorMessage
-                ?? (done.ExtensionData?.TryGetValue("error_message", out var raw) == true ? raw.GetRawText() : "(no error message)");
-            throw UploadFailure.Service(Codes.SyncFailed,
-                $"Qarion's sync job {done.Id} for space '{settings.Space}' failed: {reason.TrimEnd('.')}. The manifest was uploaded; fix what the message says and build again.");
-        }
-
+        var done = await client.Connectors.WaitForSyncAsync(settings.Space, jobId, wait, cancellationToken).ConfigureAwait(false);
+        FailureMapper.ThrowIfFailed(done, settings);
         log.Summary(Wording.SyncDone(done));
         return done.Status ?? "";
     }

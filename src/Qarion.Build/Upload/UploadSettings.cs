@@ -1,5 +1,5 @@
 using System.Globalization;
-using Qarion.Build.Diagnostics;
+using Qarion.Workflow;
 using Qarion.Client.Http;
 
 namespace Qarion.Build.Upload;
@@ -18,8 +18,11 @@ internal enum CheckOnlyCause
 }
 
 /// <summary>The task's string parameters, checked and typed. Every problem is a coded configuration error.</summary>
-internal sealed record UploadSettings
+internal sealed record UploadSettings : IRunContext
 {
+    /// <summary>Messages name MSBuild properties.</summary>
+    public SettingNames Names => SettingNames.MSBuild;
+
     public required string ManifestPath { get; init; }
     public required string Space { get; init; }
     public string? ConnectorId { get; init; }
@@ -59,8 +62,7 @@ internal sealed record UploadSettings
     public TimeSpan CallDeadline => RequestTimeout * (MaxRetries + 1);
 
     /// <summary>How the deadline is made, for messages that advise raising it.</summary>
-    public string DeadlineAdvice => string.Create(CultureInfo.InvariantCulture,
-        $"each call's deadline is QarionTimeoutSeconds × (QarionMaxRetries + 1) = {RequestTimeout.TotalSeconds:0.#} s × {MaxRetries + 1} = {CallDeadline.TotalSeconds:0.#} s");
+    public string DeadlineAdvice => Names.DeadlineAdvice(RequestTimeout, MaxRetries);
 
     /// <summary>What the connector is called in messages and the stamp: its id, or its name.</summary>
     public string ConnectorKey => ConnectorId ?? "name:" + ConnectorName;

@@ -1,4 +1,4 @@
-namespace Qarion.Build.Diagnostics;
+namespace Qarion.Workflow;
 
 /// <summary>
 /// A coded failure of the upload, raised by the work and reported once by the task. Service failures

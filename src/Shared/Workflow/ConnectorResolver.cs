@@ -1,13 +1,12 @@
 using System.Text;
-using Qarion.Build.Diagnostics;
 using Qarion.Client;
 
-namespace Qarion.Build.Upload;
+namespace Qarion.Workflow;
 
-/// <summary>Turns QarionConnectorName into exactly one connector id, or a coded error that lists what exists.</summary>
+/// <summary>Turns a connector name (QarionConnectorName, or a name given to --connector) into exactly one connector id, or a coded error that lists what exists.</summary>
 internal static class ConnectorResolver
 {
-    public static async Task<(string Id, string Name)> ResolveAsync(QarionClient client, UploadSettings settings, CancellationToken cancellationToken)
+    public static async Task<(string Id, string Name)> ResolveAsync(QarionClient client, IRunContext settings, CancellationToken cancellationToken)
     {
         if (settings.ConnectorId is { } id)
         {
@@ -51,14 +50,14 @@ internal static class ConnectorResolver
             {
                 throw UploadFailure.Service(Codes.AnswerLacksField,
                     $"The connector named '{match.Name}' in space '{settings.Space}' came without an id in GET /catalog/spaces/{settings.Space}/connectors " +
-                    $"(its \"id\" field is {Raw(match, "id")}), so there is nowhere to upload. Set QarionConnectorId to the connector's id as Qarion's UI shows it.");
+                    $"(its \"id\" field is {Raw(match, "id")}), so there is nowhere to upload. Set {settings.Names.ConnectorId} to the connector's id as Qarion's UI shows it.");
             }
 
             if (Qarion.Client.Http.PathSegment.IsDotSegment(match.Id))
             {
                 throw UploadFailure.Service(Codes.AnswerLacksField,
                     $"The connector named '{match.Name}' in space '{settings.Space}' came with the id '{match.Id}' in GET /catalog/spaces/{settings.Space}/connectors, " +
-                    "which cannot be put in a request path (it would address another resource), so nothing was sent to it. Set QarionConnectorId to the connector's id as Qarion's UI shows it.");
+                    $"which cannot be put in a request path (it would address another resource), so nothing was sent to it. Set {settings.Names.ConnectorId} to the connector's id as Qarion's UI shows it.");
             }
 
             return (match.Id, match.Name);
@@ -70,13 +69,13 @@ internal static class ConnectorResolver
                 ? "The space has no connectors yet: create a dbt_manifest connector in Qarion first."
                 : "Connectors in the space: " + Listed(named.Kept.Select(c => $"'{c.Name}' ({Type(c)})"), named.Count) + ".";
             throw UploadFailure.Service(Codes.ConnectorNameUnknown,
-                $"No connector named '{name}' in space '{settings.Space}'. {names} Fix QarionConnectorName, or set QarionConnectorId.");
+                $"No connector named '{name}' in space '{settings.Space}'. {names} Fix {settings.Names.ConnectorName}, or set {settings.Names.ConnectorId} to the connector's id.");
         }
 
         throw UploadFailure.Service(Codes.ConnectorNameAmbiguous,
             $"{matches.Count} connectors are named '{name}' in space '{settings.Space}': " +
             Listed(matches.Kept.Select(c => $"{(c.Id.Length > 0 ? c.Id : "(no id)")} ({Type(c)})"), matches.Count) +
-            ". Set QarionConnectorId to the one to upload to, or rename the others in Qarion.");
+            $". Set {settings.Names.ConnectorId} to the id of the one you mean, or rename the others in Qarion.");
     }
 
     /// <summary>How many entries a message lists; a space of 200,000 connectors still makes one short line.</summary>

@@ -1,7 +1,7 @@
 using Qarion.Client;
 using Qarion.Dbt.Manifests;
 
-namespace Qarion.Build.Upload;
+namespace Qarion.Workflow;
 
 /// <summary>
 /// The manifest check plugged into the client's upload: every chunk is checked before it is sent, and

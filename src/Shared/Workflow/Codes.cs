@@ -1,4 +1,4 @@
-namespace Qarion.Build.Diagnostics;
+namespace Qarion.Workflow;
 
 /// <summary>
 /// Every diagnostic the package can raise. Each code has a section of docs/diagnostics.md (#qrnNNNN)
