@@ -1,3 +1,4 @@
+using Qarion.Workflow;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;

@@ -197,6 +197,25 @@ public sealed class PackageLayoutTests(PackageFixture package)
         var nuspec = XDocument.Load(stream);
         Assert.Empty(nuspec.Descendants(nuspec.Root!.Name.Namespace + "dependency"));
         Assert.Contains("PACKAGE.md", files);
-        Assert.Equal(4, Directory.GetFiles(package.Feed, "*.nupkg").Length);
+        Assert.Equal(5, Directory.GetFiles(package.Feed, "*.nupkg").Length);
+    }
+
+    [Fact]
+    public void Dotnet_pack_at_the_root_makes_the_command_line_a_dotnet_tool_named_qarion_with_everything_it_runs_on()
+    {
+        using var zip = ZipFile.OpenRead(Path.Combine(package.Feed, $"Qarion.Cli.{package.Version}.nupkg"));
+        var files = zip.Entries.Select(e => e.FullName).ToList();
+        using var settings = new StreamReader(zip.GetEntry("tools/net8.0/any/DotnetToolSettings.xml")!.Open());
+        var command = XDocument.Parse(settings.ReadToEnd()).Descendants("Command").Single();
+
+        Assert.Equal(("qarion", "qarion.dll"), (command.Attribute("Name")!.Value, command.Attribute("EntryPoint")!.Value));
+        // The tool carries the client, the manifest check and the parser it runs on; MSBuild is nothing of it.
+        foreach (var dll in new[] { "qarion.dll", "Qarion.Client.dll", "Qarion.Dbt.Manifests.dll", "System.CommandLine.dll" })
+        {
+            Assert.Contains($"tools/net8.0/any/{dll}", files);
+        }
+
+        Assert.DoesNotContain(files, f => f.Contains("Microsoft.Build", StringComparison.Ordinal) || f.Contains("Qarion.Build.dll", StringComparison.Ordinal));
+        Assert.Contains("PACKAGE.md", files);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Qarion.Build.Upload;
+using Qarion.Workflow;
 using Qarion.Client;
 using Qarion.Dbt.Manifests;
 
@@ -74,17 +75,13 @@ internal static class Wording
 
     public static string NameMovedOn(UploadDecision decision) => $"Qarion: {decision.Reason}, so the manifest is sent again.";
 
-    public static string Pacing(QarionPacing pacing) => FormattableString.Invariant(
-        $"Qarion: {pacing.Method} {pacing.Path} waits {pacing.Delay.TotalSeconds:0.#} s for its turn: the API key's rate limit is spent for now (X-RateLimit-Remaining: 0), shared with the builds that use the same key.");
+    public static string Pacing(QarionPacing pacing) => CallLines.Pacing(pacing);
 
-    public static string Retrying(QarionRetry retry) => FormattableString.Invariant(
-        $"Qarion: {retry.Method} {retry.Path} attempt {retry.Attempt} failed ({retry.Reason}); trying again in {retry.Delay.TotalSeconds:0.#} s{(retry.FromRetryAfter ? ", as the server's Retry-After asks" : "")}.");
+    public static string Retrying(QarionRetry retry) => CallLines.Retrying(retry);
 
-    public static string WaitingForSync(string jobId, TimeSpan timeout) =>
-        $"Qarion: waiting up to {timeout.TotalSeconds:0} s for sync job {jobId} (QarionSyncTimeoutSeconds).";
+    public static string WaitingForSync(string jobId, TimeSpan timeout) => CallLines.WaitingForSync(jobId, timeout, SettingNames.MSBuild);
 
-    public static string StillWaiting(string jobId, SyncWaitProgress p) => FormattableString.Invariant(
-        $"Qarion: still waiting for sync job {jobId} after {p.Elapsed.TotalSeconds:0} s; its last status is '{p.LastSeen?.Status ?? "(not seen yet)"}'{(p.LastError is null ? "" : "; the last look at the sync history failed and is tried again: " + p.LastError.Message)}.");
+    public static string StillWaiting(string jobId, SyncWaitProgress p) => CallLines.StillWaiting(jobId, p);
 
     // ---- For a detailed log or a binlog (low importance) ----
 
@@ -107,8 +104,7 @@ internal static class Wording
         $"Qarion: the upload stamp {path} could not be written ({why}). The upload itself stands; the next build cannot tell that this manifest was sent and will upload it again. " +
         "Make the project's obj/ folder writable (and remove anything else named upload.stamp there).";
 
-    public static string NewerSchema(string path, DbtManifestInfo manifest) =>
-        $"{path} uses manifest schema v{manifest.SchemaVersion}, newer than v{DbtManifestInfo.NewestKnownSchemaVersion}, the newest this Qarion.Build knows. It is uploaded anyway; update Qarion.Build if Qarion reports problems.";
+    public static string NewerSchema(string path, DbtManifestInfo manifest) => CallLines.NewerSchema(path, manifest, SettingNames.MSBuild);
 
     public static string SummaryNotWritten(string why) =>
         $"Qarion: {why}. The build's result stands; point GITHUB_STEP_SUMMARY at a writable regular file to get the row.";
@@ -215,11 +211,5 @@ internal static class Wording
         return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
     }
 
-    public static string Size(long bytes) => bytes switch
-    {
-        >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.0} GB"),
-        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.0} MB"),
-        >= 1L << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KB"),
-        _ => $"{bytes} bytes",
-    };
+    public static string Size(long bytes) => CallLines.Size(bytes);
 }

@@ -17,11 +17,8 @@ internal sealed record UploadOutcome(string? SyncJobId, string? SyncJobStatus, S
 /// </summary>
 internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, string project)
 {
-    /// <summary>
-    /// Files up to this size are checked whole before any request, so a bad one costs no request at
-    /// all. Larger ones are checked while they are sent (one pass), and a bad one aborts the request.
-    /// </summary>
-    internal const long CheckFirstLimit = 64L * 1024 * 1024;
+    /// <summary>Files up to this size are checked whole before any request (<see cref="CheckingInspector.CheckFirstLimit"/>).</summary>
+    internal const long CheckFirstLimit = CheckingInspector.CheckFirstLimit;
 
     /// <summary>A seam for tests: waits between retries and polls.</summary>
     internal Action<QarionClientOptions>? ConfigureClient { get; init; }
@@ -227,17 +224,13 @@ internal sealed class ManifestUploader(UploadSettings settings, IUploadLog log, 
 
     private async Task<string> WaitAsync(QarionClient client, SyncJob job, CancellationToken cancellationToken)
     {
-        var jobId = FailureMapper.RequireJobId(job, settings);
-        log.Detail(Wording.WaitingForSync(jobId, settings.SyncTimeout));
         var wait = new SyncWaitOptions
         {
             Timeout = settings.SyncTimeout,
             PollInterval = settings.SyncPollInterval,
             ProgressInterval = SyncProgressInterval,
-            Progress = p => log.Detail(Wording.StillWaiting(jobId, p)),
         };
-        var done = await client.Connectors.WaitForSyncAsync(settings.Space, jobId, wait, cancellationToken).ConfigureAwait(false);
-        FailureMapper.ThrowIfFailed(done, settings);
+        var done = await SyncWait.WaitAsync(client, settings, job, wait, log.Detail, afterUpload: true, cancellationToken).ConfigureAwait(false);
         log.Summary(Wording.SyncDone(done));
         return done.Status ?? "";
     }

@@ -108,23 +108,7 @@ internal sealed record UploadSettings : IRunContext
                 $"QarionConnectorId is '{id}', which is not a UUID. Set the connector's id (as Qarion shows it), or use QarionConnectorName.");
         }
 
-        var url = Blank(task.ApiUrl) ?? Qarion.Client.QarionClientOptions.DefaultBaseUrl;
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var apiUrl) || (apiUrl.Scheme != Uri.UriSchemeHttps && apiUrl.Scheme != Uri.UriSchemeHttp))
-        {
-            throw UploadFailure.Config(Codes.BadApiUrl, $"QarionApiUrl is '{WithoutUserInfo(url)}', which is not an http(s) URL such as https://api.qarion.com.");
-        }
-
-        if (BaseUrlRules.Problem(apiUrl) is { } problem)
-        {
-            throw UploadFailure.Config(Codes.BadApiUrl, $"QarionApiUrl {problem}.");
-        }
-
-        if (apiUrl.Scheme == Uri.UriSchemeHttp && !BaseUrlRules.IsLoopback(apiUrl))
-        {
-            throw UploadFailure.Config(Codes.BadApiUrl,
-                $"QarionApiUrl is '{url}': plain http:// to a host other than this machine would send the API key in clear text. " +
-                "Use an https:// URL; plain http:// is accepted only for loopback (127.0.0.1, [::1], localhost), such as the local server.");
-        }
+        var apiUrl = ApiAddress.Parse(task.ApiUrl, SettingNames.MSBuild);
 
         return new UploadSettings
         {
@@ -182,9 +166,6 @@ internal sealed record UploadSettings : IRunContext
     }
 
     /// <summary>A URL's text as a message may show it: never a password written before an '@'.</summary>
-    private static string WithoutUserInfo(string url) =>
-        System.Text.RegularExpressions.Regex.Replace(url, "//[^/@]*@", "//***@", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
-
     private static TimeSpan Seconds(string property, string? value, double fallback) =>
         TimeSpan.FromSeconds(Number(property, value, fallback, 0.001, 86_400));
 

@@ -10,6 +10,12 @@ namespace Qarion.Workflow;
 /// </summary>
 internal sealed class CheckingInspector(DbtManifestCheckOptions options) : IUploadInspector
 {
+    /// <summary>
+    /// Files up to this size are checked whole before any request, so a bad one costs no request at
+    /// all. Larger ones are checked while they are sent (one pass), and a bad one aborts the request.
+    /// </summary>
+    public const long CheckFirstLimit = 64L * 1024 * 1024;
+
     private readonly DbtManifestCheck _check = new(options);
 
     /// <summary>What the check found, once the whole file passed.</summary>

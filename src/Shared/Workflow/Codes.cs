@@ -1,7 +1,7 @@
 namespace Qarion.Workflow;
 
 /// <summary>
-/// Every diagnostic the package can raise. Each code has a section of docs/diagnostics.md (#qrnNNNN)
+/// Every diagnostic the task and the command line can raise. Each code has a section of docs/diagnostics.md (#qrnNNNN)
 /// with its cause and fix; the help link points there. Codes are never reused.
 /// </summary>
 internal static class Codes
@@ -57,6 +57,10 @@ internal static class Codes
     public const string DbtSetting = "QRN4007";
     public const string DbtResultsUnread = "QRN4008";
     public const string DbtWouldRun = "QRN4009";
+
+    // 5xxx: the command line (qarion). Usage errors.
+    public const string Usage = "QRN5001";
+    public const string BadOptionValue = "QRN5002";
 
     /// <summary>The code's section under the base the targets hand the task (_QarionHelpBase), or none without one.</summary>
     public static string? HelpLink(string code, string? helpBase) =>

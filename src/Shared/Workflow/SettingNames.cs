@@ -11,6 +11,7 @@ internal sealed record SettingNames
 {
     public static readonly SettingNames MSBuild = new()
     {
+        Product = "Qarion.Build",
         Space = "QarionSpace",
         ConnectorName = "QarionConnectorName",
         ConnectorId = "QarionConnectorId",
@@ -18,6 +19,7 @@ internal sealed record SettingNames
         ApiKeyVariable = "QarionApiKeyEnvironmentVariable",
         Timeout = "QarionTimeoutSeconds",
         Retries = "QarionMaxRetries",
+        SyncTimeout = "QarionSyncTimeoutSeconds",
         ManifestPath = "QarionManifestPath",
         AfterDbt = " (hook this upload after that step with QarionUploadAfterTargets)",
         KeyNeverFrom = "an MSBuild property",
@@ -29,6 +31,7 @@ internal sealed record SettingNames
 
     public static readonly SettingNames CommandLine = new()
     {
+        Product = "Qarion.Cli",
         Space = "--space",
         ConnectorName = "--connector",
         ConnectorId = "--connector",
@@ -36,6 +39,7 @@ internal sealed record SettingNames
         ApiKeyVariable = "--api-key-env",
         Timeout = "--timeout",
         Retries = "--retries",
+        SyncTimeout = "--wait-timeout",
         ManifestPath = "--file",
         AfterDbt = "",
         KeyNeverFrom = "a command-line argument",
@@ -45,6 +49,8 @@ internal sealed record SettingNames
         NoWait = "leave out --wait",
     };
 
+    /// <summary>The package a message asks to update.</summary>
+    public required string Product { get; init; }
     public required string Space { get; init; }
     public required string ConnectorName { get; init; }
     public required string ConnectorId { get; init; }
@@ -52,6 +58,7 @@ internal sealed record SettingNames
     public required string ApiKeyVariable { get; init; }
     public required string Timeout { get; init; }
     public required string Retries { get; init; }
+    public required string SyncTimeout { get; init; }
     public required string ManifestPath { get; init; }
 
     /// <summary>How the upload is put after the dbt step, as a parenthesis, or nothing where the user runs the steps.</summary>

@@ -1,26 +1,10 @@
-using System.Net;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Qarion.Testing;
 
 namespace Qarion.Client.Tests.Support;
 
 public static class Secrets
 {
-    /// <summary>
-    /// Every form a server may echo the key in: raw, JSON-escaped by each encoder and by hand, URL- and
-    /// HTML-encoded. A text free of the raw key may still hold it escaped; none of these may appear.
-    /// </summary>
-    public static IEnumerable<string> FormsOf(string key) => new[]
-    {
-        key,
-        JsonEncodedText.Encode(key).Value,
-        JsonEncodedText.Encode(key, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).Value,
-        key.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal),
-        Uri.EscapeDataString(key),
-        WebUtility.UrlEncode(key),
-        WebUtility.HtmlEncode(key),
-    }.Distinct();
+    public static IEnumerable<string> FormsOf(string key) => KeyForms.Of(key);
 
     /// <summary>No form of the key in the text.</summary>
     public static void AssertNoKey(string text, string key = ServerHarness.Key)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Qarion.Build.Tests.Support;
+namespace Qarion.Testing;
 
 /// <summary>
 /// Runs `dotnet …` as a CI or a developer would: a clean environment (no CI variables unless a test

@@ -1,4 +1,4 @@
-namespace Qarion.Build.Tests.Support;
+namespace Qarion.Testing;
 
 /// <summary>The outcome of a child dotnet process: exit code and everything it printed.</summary>
 public sealed record ProcessResult(int ExitCode, string Output)

@@ -1,7 +1,7 @@
-namespace Qarion.Build.Upload;
+namespace Qarion.Workflow;
 
 /// <summary>
-/// The task's defaults, for a property left empty. build/Qarion.Build.targets sets the same values (so a
+/// The defaults of the task (for a property left empty) and of the command line (for an option left out). build/Qarion.Build.targets sets the same values (so a
 /// log shows them), and the README's property table names them: DefaultsTests holds the three equal.
 /// </summary>
 internal static class Defaults
