@@ -22,7 +22,10 @@ internal sealed class CliHost
         GetEnvironmentVariable = Environment.GetEnvironmentVariable,
         Out = Console.Out,
         Error = Console.Error,
-        Interactive = !Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"))
-            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("TF_BUILD")) && Environment.GetEnvironmentVariable("TERM") != "dumb",
+        Interactive = IsInteractive(Console.IsErrorRedirected, Environment.GetEnvironmentVariable),
     };
+
+    /// <summary>A person watches standard error: it is a terminal, and neither a CI (which sets CI or TF_BUILD) nor a dumb terminal shows it.</summary>
+    public static bool IsInteractive(bool errorRedirected, Func<string, string?> environment) =>
+        !errorRedirected && string.IsNullOrEmpty(environment("CI")) && string.IsNullOrEmpty(environment("TF_BUILD")) && environment("TERM") != "dumb";
 }

@@ -14,12 +14,16 @@ public sealed class ExitCodeTests(ToolFixture tool) : ToolTest(tool)
     {
         var unknown = await QarionAsync("connectors", "list", "--space", Space, "--frobnicate");
         var output = await QarionAsync("connectors", "list", "--space", Space, "--output", "yaml");
+        // There is no option for the key: an argument would end up in shell history and process lists.
+        var keyArgument = await QarionAsync("connectors", "list", "--space", Space, "--api-key", "some-key-value");
 
         Assert.Equal(2, unknown.ExitCode);
         Assert.StartsWith("error QRN5001: Unrecognized command or argument '--frobnicate'.", unknown.Error, StringComparison.Ordinal);
         Assert.Equal(2, output.ExitCode);
         Assert.Contains("error QRN5001:", output.Error, StringComparison.Ordinal);
         Assert.Contains("yaml", output.Error, StringComparison.Ordinal);
+        Assert.Equal(2, keyArgument.ExitCode);
+        Assert.StartsWith("error QRN5001: Unrecognized command or argument '--api-key'.", keyArgument.Error, StringComparison.Ordinal);
         Assert.Empty(Server.Requests);
     }
 

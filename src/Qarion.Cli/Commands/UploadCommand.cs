@@ -160,11 +160,14 @@ internal static class UploadCommand
     {
         private readonly Stopwatch _clock = new();
         private long _sent;
-        private TimeSpan _shown = TimeSpan.MinValue;
+        private static readonly TimeSpan Never = TimeSpan.FromSeconds(-1);
+        private TimeSpan _shown = Never;
 
         public IUploadInspector Watch(CheckingInspector inner)
         {
+            // A retry is sent, and counted, from its first byte again.
             _sent = 0;
+            _shown = Never;
             _clock.Restart();
             return new Counting(inner, this);
         }
