@@ -44,7 +44,7 @@ internal sealed class Invocation
         {
             ApiKeyEnvironmentVariable = KeyVariable,
             ApiKey = ApiKey,
-            ApiUrl = ApiAddress.Parse(Blank(Value(CommonOptions.ApiUrl)) ?? Blank(_host.GetEnvironmentVariable(CommonOptions.BaseUrlVariable)), SettingNames.CommandLine),
+            ApiUrl = ApiUrl(),
             ManifestPath = manifestPath,
             RequestTimeout = TimeSpan.FromSeconds(Number("--timeout", Value(CommonOptions.Timeout), Defaults.TimeoutSeconds, 0.001, 86_400)),
             MaxRetries = (int)Number("--retries", Value(CommonOptions.Retries), Defaults.MaxRetries, 0, 20),
@@ -77,6 +77,11 @@ internal sealed class Invocation
         Settings = settings;
         return settings;
     }
+
+    /// <summary>--api-url, else QARION_BASE_URL, else Qarion's own; a refusal names where the URL came from.</summary>
+    private Uri ApiUrl() => Blank(Value(CommonOptions.ApiUrl)) is { } given
+        ? ApiAddress.Parse(given, SettingNames.CommandLine)
+        : ApiAddress.Parse(Blank(_host.GetEnvironmentVariable(CommonOptions.BaseUrlVariable)), SettingNames.CommandLine with { ApiUrl = CommonOptions.BaseUrlVariable });
 
     /// <summary>The wait for a sync job, from --wait-timeout.</summary>
     public TimeSpan WaitTimeout() => TimeSpan.FromSeconds(Number("--wait-timeout", Value(CommonOptions.WaitTimeout), Defaults.SyncTimeoutSeconds, 0.001, 7 * 86_400));

@@ -35,6 +35,7 @@ public sealed class ExitCodeTests(ToolFixture tool) : ToolTest(tool)
         var clearText = await QarionAsync("connectors", "list", "--space", Space, "--api-url", "http://qarion.example.com");
         var otherVariable = await QarionAsync("connectors", "list", "--space", Space, "--api-key-env", "MY_QARION_KEY");
         var timeout = await QarionAsync("connectors", "list", "--space", Space, "--timeout", "0");
+        var fromEnvironment = await QarionAsync(["connectors", "list", "--space", Space], new Dictionary<string, string?> { ["QARION_API_KEY"] = ServerHarness.Key, ["QARION_BASE_URL"] = "ftp://qarion.example.com" });
 
         Assert.Equal((2, true), (noSpace.ExitCode, noSpace.Error.StartsWith("error QRN1101: No space given: pass --space", StringComparison.Ordinal)));
         Assert.Equal(2, noKey.ExitCode);
@@ -46,6 +47,8 @@ public sealed class ExitCodeTests(ToolFixture tool) : ToolTest(tool)
         Assert.Contains("The environment variable MY_QARION_KEY (--api-key-env) is not set", otherVariable.Error, StringComparison.Ordinal);
         Assert.Equal(2, timeout.ExitCode);
         Assert.StartsWith("error QRN1105: --timeout is 0; it must be a number from 0.001 to 86400.", timeout.Error, StringComparison.Ordinal);
+        Assert.Equal(2, fromEnvironment.ExitCode);
+        Assert.StartsWith("error QRN1104: QARION_BASE_URL is 'ftp://qarion.example.com', which is not an http(s) URL", fromEnvironment.Error, StringComparison.Ordinal);
         Assert.Empty(Server.Requests);
     }
 

@@ -28,7 +28,7 @@ internal static class ConnectorCommands
         {
             var settings = run.Read();
             using var client = run.Client(settings);
-            // Streamed as the server sends it: a space of any size lists in bounded memory.
+            // Read as the server sends it; a table needs every row for its widths.
             var connectors = new List<Connector>();
             await foreach (var connector in client.Connectors.EnumerateAsync(settings.Space, ct).ConfigureAwait(false))
             {

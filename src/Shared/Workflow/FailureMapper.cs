@@ -39,8 +39,9 @@ internal static class FailureMapper
         QarionException { StatusCode: >= (System.Net.HttpStatusCode)300 and < (System.Net.HttpStatusCode)400 } e => UploadFailure.Service(Codes.Refused,
             $"{e.WithoutAdvice} Set {settings.Names.ApiUrl} to the address the server redirects to."),
         QarionException e => UploadFailure.Service(Codes.Refused, e.Message),
-        FileNotFoundException e => Missing(settings, e.Message),
-        IOException or UnauthorizedAccessException => new UploadFailure(Codes.ManifestUnreadable,
+        // Files are the manifest's only where a manifest is involved (a command line's other commands read none).
+        FileNotFoundException e when settings.ManifestPath.Length > 0 => Missing(settings, e.Message),
+        IOException or UnauthorizedAccessException when settings.ManifestPath.Length > 0 => new UploadFailure(Codes.ManifestUnreadable,
             $"The dbt manifest {settings.ManifestPath} could not be read: {exception.Message}", isServiceFailure: false, settings.ManifestPath),
         _ => null,
     };
