@@ -13,7 +13,9 @@ internal sealed class CliApp(CliHost host)
     public RootCommand Root()
     {
         var root = new RootCommand("qarion: the Qarion data catalog's connectors and the checked dbt manifest upload, from the command line.\n" +
-            $"The API key is read from ${Defaults.ApiKeyEnvironmentVariable} (or the variable --api-key-env names), never from an argument.");
+            $"The API key is read from ${Defaults.ApiKeyEnvironmentVariable} (or the variable --api-key-env names), never from an argument.\n" +
+            "Exit codes: 0 done, 1 refused by the server, 2 usage, 3 bad or missing manifest, 4 not found, 5 key refused or not allowed,\n" +
+            "6 rate limited or unavailable, 7 sync failed, 130 cancelled. Every error has a QRN code: docs/diagnostics.md.");
         var connectors = new Command("connectors", "List, show, create, change, delete and sync a space's connectors; upload a dbt manifest.");
         foreach (var command in ConnectorCommands.All(this).Concat(SyncCommands.All(this)).Append(UploadCommand.Create(this)))
         {

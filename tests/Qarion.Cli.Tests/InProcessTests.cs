@@ -87,6 +87,22 @@ public sealed class InProcessTests : IAsyncLifetime
     public void Each_code_s_class_is_its_exit_code(string code, int exitCode) => Assert.Equal(exitCode, ExitCodes.For(code));
 
     [Fact]
+    public async Task Every_exit_code_is_in_docs_cli_md_and_all_but_the_fault_code_in_the_help()
+    {
+        var codes = typeof(ExitCodes).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.IsLiteral).Select(f => (Name: f.Name, Value: (int)f.GetRawConstantValue()!)).ToList();
+        var docs = await File.ReadAllTextAsync(Path.Combine(TestData.RepositoryRoot, "docs", "cli.md"));
+        var help = (await RunAsync(false, "--help")).Out;
+
+        Assert.Equal(10, codes.Count);
+        foreach (var (name, value) in codes)
+        {
+            Assert.True(docs.Contains($"\n| {value} | ", StringComparison.Ordinal), $"docs/cli.md has no row for exit code {value} ({name})");
+            Assert.True(name == nameof(ExitCodes.Internal) || help.Contains($" {value} ", StringComparison.Ordinal), $"the help does not name exit code {value} ({name})");
+        }
+    }
+
+    [Fact]
     public void Json_output_escapes_the_bracket_of_a_log_command_and_nothing_else()
     {
         Assert.Equal("""{"a": "x ##vso\u005Btask] ##\u005Berror] ##VSO\u005B [ok]"}""", Terminal.InertJson("""{"a": "x ##vso[task] ##[error] ##VSO[ [ok]"}"""));

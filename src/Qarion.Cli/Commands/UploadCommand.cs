@@ -18,7 +18,7 @@ internal static class UploadCommand
 {
     private static readonly Option<string> File = new("--file", "-f")
     {
-        Description = "The dbt manifest to upload. Default: target/manifest.json.",
+        Description = "The dbt manifest to upload (of the dbt project in the current folder by default).",
         HelpName = "path",
         DefaultValueFactory = _ => Path.Combine("target", "manifest.json"),
     };
