@@ -52,6 +52,7 @@ public sealed class FailureMapperTests
                 "Untrusted. If this server uses a private certificate authority, make this machine trust it (docs: \"Private certificate authorities\"); otherwise check the host name in QarionApiUrl."),
             (new QarionPayloadTooLargeException("Too big.", Status(413), 5), Codes.TooLarge, "Too big."),
             (new QarionException("Moved.", Status(302)), Codes.Refused, "Moved. Set QarionApiUrl to the address the server redirects to."),
+            (new QarionException("Moved at the bound.", Status(300)), Codes.Refused, "Moved at the bound. Set QarionApiUrl to the address the server redirects to."),
             (new QarionException("Moved too.", Status(399)), Codes.Refused, "Moved too. Set QarionApiUrl to the address the server redirects to."),
             (new QarionException("Odd.", Status(400)), Codes.Refused, "Odd."),
             (new QarionException("Odder.", Status(299)), Codes.Refused, "Odder."),
@@ -146,5 +147,48 @@ public sealed class FailureMapperTests
         Assert.Equal((Codes.ManifestUnreadable, $"The dbt manifest {Path} could not be read: Input/output error", false, Path), (failure.Code, failure.Message, failure.IsServiceFailure, failure.File));
         Assert.Equal(Codes.ManifestUnreadable, Map(new UnauthorizedAccessException("denied")).Code);
         Assert.Null(FailureMapper.From(new InvalidOperationException("a bug"), Settings()));
+    }
+
+    [Fact]
+    public void A_failed_sync_says_the_server_s_reason_however_it_came()
+    {
+        var given = new SyncJob { Id = "j1", Status = "failed", ErrorMessage = "credentials expired." };
+        var odd = new SyncJob { Id = "j2", Status = "error", ExtensionData = new() { ["error_message"] = System.Text.Json.JsonDocument.Parse("""{"code": 7}""").RootElement } };
+        var none = new SyncJob { Id = "j3", Status = "failure" };
+
+        Assert.Equal("Qarion's sync job j1 for space 'analytics' failed: credentials expired. The manifest was uploaded; fix what the message says and build again.",
+            Assert.Throws<UploadFailure>(() => FailureMapper.ThrowIfFailed(given, Settings())).Message);
+        Assert.Equal("Qarion's sync job j2 for space 'analytics' failed: {\"code\": 7}. The manifest was uploaded; fix what the message says and build again.",
+            Assert.Throws<UploadFailure>(() => FailureMapper.ThrowIfFailed(odd, Settings())).Message);
+        var plain = Assert.Throws<UploadFailure>(() => FailureMapper.ThrowIfFailed(none, Settings(), afterUpload: false));
+        Assert.Equal((Codes.SyncFailed, true, "Qarion's sync job j3 for space 'analytics' failed: (no error message). Fix what the message says and build again."),
+            (plain.Code, plain.IsServiceFailure, plain.Message));
+        FailureMapper.ThrowIfFailed(new SyncJob { Id = "j4", Status = "succeeded" }, Settings());
+    }
+
+    [Fact]
+    public void An_answer_without_a_job_id_leaves_nothing_to_wait_for()
+    {
+        var upload = Assert.Throws<UploadFailure>(() => FailureMapper.RequireJobId(new SyncJob(), Settings()));
+        var sync = Assert.Throws<UploadFailure>(() => FailureMapper.RequireJobId(new SyncJob { Id = "" }, Settings(), afterUpload: false));
+
+        Assert.Equal((Codes.AnswerLacksField, "The upload was accepted, but its answer carried no sync job id (no \"id\" field), so there is no job to wait for. The manifest was uploaded; to go on, set QarionWaitForSync=false, or check that QarionApiUrl points at Qarion's API."),
+            (upload.Code, upload.Message));
+        Assert.Equal("The sync was accepted, but its answer carried no sync job id (no \"id\" field), so there is no job to wait for. To go on, set QarionWaitForSync=false, or check that QarionApiUrl points at Qarion's API.", sync.Message);
+        Assert.Equal("j5", FailureMapper.RequireJobId(new SyncJob { Id = "j5" }, Settings()));
+    }
+
+    [Fact]
+    public void The_key_is_required_and_must_be_well_formed_in_the_host_s_words()
+    {
+        var missing = Assert.Throws<UploadFailure>(() => ClientKey.Require(null, Settings()));
+        var malformed = Assert.Throws<UploadFailure>(() => ClientKey.Require("key with\nnewline", Settings()));
+
+        Assert.Equal((Codes.ApiKeyMissing, false, "The environment variable MY_KEY (QarionApiKeyEnvironmentVariable) is not set or empty, so there is no Qarion API key. In CI, map a secret into it; locally, export it in your shell. The key is never read from an MSBuild property."),
+            (missing.Code, missing.IsServiceFailure, missing.Message));
+        Assert.Equal(Codes.ApiKeyMalformed, malformed.Code);
+        Assert.StartsWith("The API key in the environment variable MY_KEY (QarionApiKeyEnvironmentVariable) ", malformed.Message, StringComparison.Ordinal);
+        Assert.EndsWith(". Store the key again as the secret behind MY_KEY; nothing was sent.", malformed.Message, StringComparison.Ordinal);
+        Assert.Equal("qk_fine", ClientKey.Require("qk_fine", Settings()));
     }
 }

@@ -198,4 +198,42 @@ public sealed class WordingTests
         Assert.Equal(outside, Wording.Display(outside));
         Assert.Equal(System.IO.Path.Combine("target", "manifest.json"), Wording.Display(Path));
     }
+
+    // ---- The dbt step's lines, word for word ----
+
+    [Fact]
+    public void The_dbt_step_s_lines_say_what_ran_what_was_skipped_and_what_to_do()
+    {
+        Assert.Equal("Qarion: dbt build in /p/dbt", Wording.DbtStarting("build", "/p/dbt"));
+        Assert.Equal("Qarion: dbt parse skipped: nothing it reads changed since it last ran, so target/manifest.json stands.", Wording.DbtSkipped("parse", "target/manifest.json"));
+        Assert.Equal("Qarion: dbt build was cancelled; dbt and its child processes were stopped.", Wording.DbtCancelled("build"));
+        Assert.Equal("Qarion: dbt wrote no run_results.json in this run (/p/target/run_results.json); there are no results to report.", Wording.DbtNoResults("/p/target/run_results.json"));
+        Assert.Equal("Qarion: dbt's results could not be read, so its findings are not shown as errors and warnings: it is empty", Wording.DbtResultsUnread("it is empty"));
+        Assert.Equal("the build would run dbt build in /p/dbt. dbt was not run (-question).", Wording.DbtWouldRun("build", "/p/dbt"));
+        Assert.Equal("dbt could not be started as 'dbt' (No such file or directory). Install dbt (pip install dbt-core and your adapter, e.g. dbt-postgres) so that it is on PATH, or set QarionDbtExecutable to its path.",
+            Wording.DbtNotFound("dbt", "No such file or directory"));
+    }
+
+    [Theory]
+    [InlineData(1, null, "dbt build failed with exit code 1 (a node or test failed, or dbt ended with an error it handled); its own lines above say what is wrong. Nothing was uploaded.")]
+    [InlineData(2, "models/orders.sql", "dbt build failed with exit code 2 (dbt could not run: a compilation or parse error, or an unhandled one) in models/orders.sql; its own lines above say what is wrong. Nothing was uploaded.")]
+    [InlineData(137, null, "dbt build failed with exit code 137 (not an exit code dbt documents); its own lines above say what is wrong. Nothing was uploaded.")]
+    public void A_dbt_failure_without_results_names_its_exit_code_s_meaning_and_the_file(int exitCode, string? file, string expected) =>
+        Assert.Equal(expected, Wording.DbtFailedWithoutResults("build", exitCode, file));
+
+    [Fact]
+    public void An_unchanged_check_and_a_cancelled_sync_wait_are_said_as_they_are()
+    {
+        var stamp = new CheckStamp(1_079_485, DateTime.UnixEpoch, 12, "1.10.13", 40);
+        var progress = new UploadProgress();
+        progress.Sending();
+        progress.Uploaded("job-9");
+
+        Assert.Equal("Qarion: target/manifest.json is unchanged since it was checked (1.0 MB, manifest schema v12, dbt 1.10.13, 40 nodes); not uploaded: QarionCheckOnly is true (a dry run).",
+            Wording.UnchangedSinceChecked(Path, stamp, Settings()));
+        Assert.Equal("Qarion: the manifest was uploaded (sync job job-9), but waiting for the sync was cancelled. The upload is not recorded, so the next build sends it again.", Wording.Cancelled(progress));
+        // A connector given by name is quoted in the row; by id, it is the id as given.
+        Assert.Equal("space 'analytics', connector 'jaffle_shop'", Wording.UnchangedCheckRow("p", Path, stamp, Settings()).Target);
+        Assert.Equal($"space 'analytics', connector {Id}", Wording.UnchangedCheckRow("p", Path, stamp, Settings() with { ConnectorId = Id }).Target);
+    }
 }
