@@ -36,4 +36,32 @@ public sealed class HelpTests(ToolFixture tool) : ToolTest(tool)
         Assert.Equal(0, result.ExitCode);
         Assert.StartsWith("0.0.0-test.", result.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Completion_suggests_commands_and_options_through_the_suggest_directive()
+    {
+        var commands = await QarionAsync("[suggest]", "conn");
+        var upload = await QarionAsync("[suggest:19]", "connectors upload-d");
+
+        Assert.Equal(0, commands.ExitCode);
+        Assert.Equal(["connector-types", "connectors"], commands.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal("upload-dbt-manifest", upload.Out.Trim());
+    }
+
+    [Fact]
+    public async Task It_installs_as_a_local_tool_from_a_tool_manifest_too()
+    {
+        var repository = TestData.TempDirectory("cli-local-tool");
+
+        var manifest = await DotnetRunner.RunAsync(repository, ["new", "tool-manifest"]);
+        var install = await DotnetRunner.RunAsync(repository, ["tool", "install", "Qarion.Cli", "--add-source", Tool.Feed, "--version", ToolFixture.Version]);
+        var run = await DotnetRunner.RunAsync(repository, ["tool", "run", "qarion", "--", "--version"]);
+
+        Assert.True(manifest.ExitCode == 0, manifest.Output);
+        Assert.True(install.ExitCode == 0, install.Output);
+        // Where `dotnet new tool-manifest` puts it depends on the SDK (.config/ before .NET 10, the folder itself since).
+        var toolManifest = Directory.GetFiles(repository, "dotnet-tools.json", SearchOption.AllDirectories).Single();
+        Assert.Contains("\"qarion\"", await File.ReadAllTextAsync(toolManifest), StringComparison.Ordinal);
+        Assert.Equal((0, ToolFixture.Version), (run.ExitCode, run.Output.Trim()));
+    }
 }

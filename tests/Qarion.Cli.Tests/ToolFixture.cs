@@ -7,7 +7,7 @@ namespace Qarion.Cli.Tests;
 /// </summary>
 public sealed class ToolFixture : IAsyncLifetime
 {
-    private static readonly string Version = $"0.0.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
+    public static readonly string Version = $"0.0.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
 
     public string Feed { get; } = TestData.TempDirectory("cli-feed");
 
