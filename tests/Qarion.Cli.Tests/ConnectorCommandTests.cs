@@ -176,4 +176,27 @@ public sealed class ConnectorCommandTests(ToolFixture tool) : ToolTest(tool)
         Assert.Equal($"No connectors in space '{Space}' yet. Create one with `qarion connectors create --name <name> --type dbt_manifest`.", table.Out.Trim());
         Assert.Empty(json.Json["connectors"]!.AsArray());
     }
+
+    [Fact]
+    public async Task Odd_but_legal_answers_list_show_and_sync_without_a_fault()
+    {
+        var id = Server.Seed("warehouse", "postgres");
+        Server.State.OddShapes = true;
+
+        var table = await QarionAsync("connectors", "list", "--space", Space);
+        var json = await QarionAsync("connectors", "list", "--space", Space, "-o", "json");
+        var get = await QarionAsync("connectors", "get", "--space", Space, "--connector", id);
+        var sync = await QarionAsync("connectors", "sync", "--space", Space, "--connector", id, "--wait");
+        var history = await QarionAsync("connectors", "sync-history", "--space", Space, "-o", "json");
+
+        foreach (var result in new[] { table, json, get, sync, history })
+        {
+            Assert.True(result.ExitCode == 0, result.ToString());
+        }
+
+        Assert.Contains(table.Out.Split('\n'), l => l.StartsWith(id, StringComparison.Ordinal) && l.Contains("2026-01-15 10:30:00Z", StringComparison.Ordinal));
+        Assert.Contains(json.Json["connectors"]!.AsArray(), c => c?["id"]?.GetValue<string>() == id);
+        Assert.Contains("products:      12", get.Out, StringComparison.Ordinal);
+        Assert.NotEmpty(history.Json["sync_jobs"]!.AsArray());
+    }
 }

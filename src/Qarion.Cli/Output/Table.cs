@@ -2,10 +2,13 @@ using Qarion.Client.Http;
 
 namespace Qarion.Cli.Output;
 
-/// <summary>Columns padded to their widest cell; every cell one line, inert, at most <see cref="CellWidth"/> characters.</summary>
+/// <summary>Columns padded to their widest cell; every cell one line, inert, at most <see cref="CellWidth"/> characters (JSON output keeps every value whole).</summary>
 internal static class Table
 {
     public const int CellWidth = 60;
+
+    /// <summary>A value shown on a line of its own (a connector's config) is cut here: a terminal is not where a megabyte of JSON is read.</summary>
+    public const int ValueWidth = 2000;
 
     public static IEnumerable<string> Render(string[] headers, IEnumerable<string[]> rows)
     {
@@ -22,7 +25,7 @@ internal static class Table
     {
         var list = pairs.ToList();
         var width = list.Max(p => p.Name.Length);
-        return list.Select(p => ((p.Name + ":").PadRight(width + 2) + Cell(p.Value, int.MaxValue)).TrimEnd());
+        return list.Select(p => ((p.Name + ":").PadRight(width + 2) + Cell(p.Value, ValueWidth)).TrimEnd());
     }
 
     private static string Join(string[] cells, int[] widths) => string.Join("  ", cells.Select((c, i) => i == cells.Length - 1 ? c : c.PadRight(widths[i]))).TrimEnd();
