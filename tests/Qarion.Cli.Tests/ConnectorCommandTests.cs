@@ -68,7 +68,7 @@ public sealed class ConnectorCommandTests(ToolFixture tool) : ToolTest(tool)
         await File.WriteAllTextAsync(config, """{"project": "analytics", "schedule": {"cron": "0 6 * * *"}}""");
 
         var result = await QarionAsync("connectors", "create", "--space", Space, "--name", "dbt prod", "--type", "dbt_manifest",
-            "--config", "@" + config, "--field", "owner=data-team", "--field", "priority=3", "-o", "json");
+            "--config", "@" + config, "--source-system-id", "0b7e6f0e-1d1c-4c55-9d7e-2f3a4b5c6d7e", "--field", "owner=data-team", "--field", "priority=3", "-o", "json");
 
         Assert.Equal(0, result.ExitCode);
         var id = result.Json["connector"]!["id"]!.GetValue<string>();
@@ -78,6 +78,7 @@ public sealed class ConnectorCommandTests(ToolFixture tool) : ToolTest(tool)
         Assert.Equal("0 6 * * *", stored["config"]!["schedule"]!["cron"]!.GetValue<string>());
         Assert.Equal("data-team", stored["owner"]!.GetValue<string>());
         Assert.Equal(3, stored["priority"]!.GetValue<int>());
+        Assert.Equal("0b7e6f0e-1d1c-4c55-9d7e-2f3a4b5c6d7e", stored["source_system_id"]!.GetValue<string>());
     }
 
     [Fact]
