@@ -119,7 +119,7 @@ internal static class Wording
     public static string ConnectorLookedUp(string id, string name) =>
         name == id ? $"connector {id} checked" : $"connector '{name}' ({id}) found";
 
-    public static string Connector(string id, string name) => name == id ? id : $"'{name}' ({id})";
+    public static string Connector(string id, string name) => CallLines.Connector(id, name);
 
     // ---- Run-summary rows ----
 

@@ -111,7 +111,7 @@ internal static class ConnectorCommands
             }
             else
             {
-                run.Terminal.Line($"Deleted connector {Wording(id, name)} from space '{settings.Space}'.");
+                run.Terminal.Line($"Deleted connector {CallLines.Connector(id, name)} from space '{settings.Space}'.");
             }
         }));
 
@@ -138,8 +138,6 @@ internal static class ConnectorCommands
             run.Terminal.Line(line);
         }
     }
-
-    internal static string Wording(string id, string name) => name == id ? id : $"'{name}' ({id})";
 
     private static string Required(Invocation run, Option<string?> option, string flag, string what) =>
         Blank(run.Value(option)) ?? throw UploadFailure.Config(Codes.BadOptionValue, $"{flag} is missing: give {what}.");

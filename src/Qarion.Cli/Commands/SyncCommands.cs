@@ -36,7 +36,7 @@ internal static class SyncCommands
             }
             else
             {
-                run.Terminal.Line($"Connector {ConnectorCommands.Wording(id, name)} in space '{settings.Space}': {Shapes.JobLine(job)}.");
+                run.Terminal.Line($"Connector {CallLines.Connector(id, name)} in space '{settings.Space}': {Shapes.JobLine(job)}.");
             }
         }));
 

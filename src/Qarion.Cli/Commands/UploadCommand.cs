@@ -78,7 +78,7 @@ internal static class UploadCommand
         var job = result.Job;
         if (run.Value(CommonOptions.Wait))
         {
-            run.Terminal.Note($"Qarion: uploaded {path} to connector {ConnectorCommands.Wording(id, name)}: {Shapes.JobLine(job)}.");
+            run.Terminal.Note($"Qarion: uploaded {path} to connector {CallLines.Connector(id, name)}: {Shapes.JobLine(job)}.");
             job = await SyncCommands.WaitAsync(run, client, settings, job, waitTimeout, afterUpload: true, ct).ConfigureAwait(false);
         }
 
@@ -95,7 +95,7 @@ internal static class UploadCommand
         else
         {
             run.Terminal.Line(string.Create(CultureInfo.InvariantCulture,
-                $"Uploaded {path} ({Describe(manifest)}) to space '{settings.Space}', connector {ConnectorCommands.Wording(id, name)}: {Shapes.JobLine(job)}."));
+                $"Uploaded {path} ({Describe(manifest)}) to space '{settings.Space}', connector {CallLines.Connector(id, name)}: {Shapes.JobLine(job)}."));
         }
     }
 
@@ -121,7 +121,7 @@ internal static class UploadCommand
             }
 
             connector = new JsonObject { ["id"] = id, ["name"] = name };
-            target = $"connector {ConnectorCommands.Wording(id, name)} found";
+            target = $"connector {CallLines.Connector(id, name)} found";
         }
 
         if (run.Terminal.Json)

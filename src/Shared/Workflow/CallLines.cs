@@ -22,6 +22,9 @@ internal static class CallLines
     public static string NewerSchema(string path, DbtManifestInfo manifest, SettingNames names) =>
         $"{path} uses manifest schema v{manifest.SchemaVersion}, newer than v{DbtManifestInfo.NewestKnownSchemaVersion}, the newest this {names.Product} knows. It is uploaded anyway; update {names.Product} if Qarion reports problems.";
 
+    /// <summary>A connector as a line names it: its id, with its name first when it was given by name.</summary>
+    public static string Connector(string id, string name) => name == id ? id : $"'{name}' ({id})";
+
     public static string Size(long bytes) => bytes switch
     {
         >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.0} GB"),
