@@ -30,11 +30,12 @@ internal sealed class SecretScrubber
         var forms = new HashSet<string>(StringComparer.Ordinal) { key };
         if (key.Length > 0)
         {
+            // Each form is one no other covers, for a key a header can carry (printable ASCII, ApiKeyFormat):
+            // the relaxed encoder's \" and \\ are also what escaping by hand gives, and the URL forms are
+            // matched ignoring case, so %2b is %2B.
             forms.Add(JsonEncodedText.Encode(key).Value);
             forms.Add(JsonEncodedText.Encode(key, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).Value);
-            forms.Add(key.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal));
             forms.Add(Uri.EscapeDataString(key));
-            forms.Add(Uri.EscapeDataString(key).ToLowerInvariant());
             forms.Add(WebUtility.UrlEncode(key));
             forms.Add(WebUtility.HtmlEncode(key));
         }
