@@ -29,6 +29,9 @@ internal sealed record CliSettings : IRunContext
 
     public int MaxRetries { get; init; } = Defaults.MaxRetries;
 
+    /// <summary>One call's deadline, its retries and rate-limit waits included, as the task makes it: --timeout × (--retries + 1).</summary>
+    public TimeSpan CallDeadline => RequestTimeout * (MaxRetries + 1);
+
     public string DeadlineAdvice => Names.DeadlineAdvice(RequestTimeout, MaxRetries);
 
     /// <summary>Never the key.</summary>

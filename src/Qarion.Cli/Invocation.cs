@@ -95,7 +95,7 @@ internal sealed class Invocation
             BaseUrl = settings.ApiUrl,
             RequestTimeout = settings.RequestTimeout,
             MaxRetries = settings.MaxRetries,
-            TotalTimeout = settings.RequestTimeout * (settings.MaxRetries + 1),
+            TotalTimeout = settings.CallDeadline,
             // The same budget as the builds on this machine that use the key.
             SharedRateLimitDirectory = Path.Combine(Path.GetTempPath(), "qarion-build"),
             UserAgent = "qarion/" + typeof(Invocation).Assembly.GetName().Version?.ToString(3),
@@ -125,5 +125,6 @@ internal sealed class Invocation
         return given;
     }
 
-    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    /// <summary>An option's or a variable's text, trimmed, or null when it holds nothing.</summary>
+    internal static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }

@@ -142,5 +142,5 @@ internal static class ConnectorCommands
     private static string Required(Invocation run, Option<string?> option, string flag, string what) =>
         Blank(run.Value(option)) ?? throw UploadFailure.Config(Codes.BadOptionValue, $"{flag} is missing: give {what}.");
 
-    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    private static string? Blank(string? text) => Invocation.Blank(text);
 }

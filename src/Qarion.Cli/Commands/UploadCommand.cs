@@ -20,13 +20,16 @@ internal static class UploadCommand
     {
         Description = "The dbt manifest to upload (of the dbt project in the current folder by default).",
         HelpName = "path",
-        DefaultValueFactory = _ => Path.Combine("target", "manifest.json"),
+        DefaultValueFactory = _ => DefaultFile,
     };
 
     private static readonly Option<bool> CheckOnly = new("--check-only")
     {
         Description = "Check the manifest and look the connector up (with a key), and send nothing.",
     };
+
+    /// <summary>Where dbt writes the manifest, under the project in the current folder (a forward slash works on Windows too).</summary>
+    private const string DefaultFile = "target/manifest.json";
 
     /// <summary>Files smaller than this upload without a progress line: they are done before one would be read.</summary>
     internal const long ProgressFrom = 8L << 20;
@@ -43,7 +46,7 @@ internal static class UploadCommand
 
     private static async Task RunAsync(Invocation run, CancellationToken ct)
     {
-        var path = run.Value(File) is { Length: > 0 } given ? given : Path.Combine("target", "manifest.json");
+        var path = run.Value(File) is { Length: > 0 } given ? given : DefaultFile;
         var settings = run.Read(connector: true, manifestPath: path);
         var waitTimeout = run.WaitTimeout();
         // Before any request, as the SDK's upload_dbt_manifest: no file, no call (QRN1001).
