@@ -252,6 +252,11 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
             case "raw-json":
                 // The fault's Detail, sent as it is, as JSON.
                 context.Response.ContentType = "application/json";
+                if (fault.SendLength)
+                {
+                    context.Response.ContentLength = System.Text.Encoding.UTF8.GetByteCount(fault.Detail ?? "");
+                }
+
                 await context.Response.WriteAsync(fault.Detail ?? "");
                 break;
             case "endless":

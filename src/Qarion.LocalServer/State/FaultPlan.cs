@@ -28,6 +28,9 @@ public sealed record Fault
     /// <summary>The text of the answer ("json": its detail; "text": the body); null for the default words.</summary>
     public string? Detail { get; init; }
 
+    /// <summary>With Body "raw-json": send its Content-Length (without it the body goes chunked, with no length).</summary>
+    public bool SendLength { get; init; }
+
     /// <summary>A delay before answering (or before passing the request on).</summary>
     public int LatencyMs { get; init; }
 
