@@ -75,7 +75,10 @@ public sealed class RateLimitTests
 
         // The second client never asked: it knew from the first that the budget is spent for minutes.
         Assert.Equal(2, server.Requests.Count);
-        Assert.Contains("was not sent: the API key's rate limit is spent", error.Message);
+        Assert.Matches(@"^GET /catalog/spaces/analytics/connectors\S* was not sent: the API key's rate limit is spent \(X-RateLimit-Remaining: 0\) for the next [0-9.]+ s, " +
+            @"past this call's deadline \([0-9.]+ s left of 5 s\)\. Raise TotalTimeout, or lower the request rate of the clients that share this key\.$", error.Message);
+        Assert.Equal("Raise TotalTimeout, or lower the request rate of the clients that share this key.", error.Advice);
+        Assert.InRange(error.RetryAfter!.Value.TotalMinutes, 4, 11);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "it did not wait for a slot past its deadline");
         // A client that shares nothing finds out by a 429.
         await Assert.ThrowsAsync<QarionRateLimitException>(() => alone.Connectors.ListAsync(ServerHarness.Space));

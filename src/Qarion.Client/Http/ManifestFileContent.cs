@@ -21,6 +21,8 @@ internal sealed class ManifestFileContent : HttpContent
     private readonly ManifestFile _file;
     private readonly IUploadInspector? _inspector;
     private volatile bool _readingFailed;
+    private volatile bool _started;
+    private volatile bool _finished;
 
     /// <param name="file">The file and the size it had when the upload began.</param>
     /// <param name="inspector">The host's inspector of this attempt, if any (<see cref="IUploadInspector"/>).</param>
@@ -33,11 +35,23 @@ internal sealed class ManifestFileContent : HttpContent
     /// <summary>From the first byte read to the last byte handed to the network: the transfer alone.</summary>
     public TimeSpan TransferTime { get; private set; }
 
+    /// <summary>
+    /// Whether a request's body holds a file whose sending began and did not end: a connection that broke
+    /// then broke while the manifest was being sent (not before the server took the request, nor after).
+    /// </summary>
+    public static bool CutShort(HttpContent? content) => content switch
+    {
+        ManifestFileContent file => file._started && !file._finished,
+        MultipartContent parts => parts.Any(CutShort),
+        _ => false,
+    };
+
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
+        _started = true;
         var buffers = Enumerable.Range(0, Slots).Select(_ => ArrayPool<byte>.Shared.Rent(ChunkSize)).ToArray();
         var free = Channel.CreateBounded<byte[]>(Slots);
         var toSend = Channel.CreateBounded<Chunk>(Slots);
@@ -78,6 +92,7 @@ internal sealed class ManifestFileContent : HttpContent
             }
 
             TransferTime = clock.Elapsed;
+            _finished = true;
         }
         finally
         {

@@ -151,7 +151,9 @@ internal sealed class QarionTransport : IDisposable
                     }
                     catch
                     {
+                        // Gone with its body: a retry must not find it below and return it as the success.
                         response.Dispose();
+                        response = null;
                         throw;
                     }
                 }
@@ -204,7 +206,7 @@ internal sealed class QarionTransport : IDisposable
                 failures++;
                 if (!RetryPolicy.IsRetryableFailure(ex, kind) || !CanRetry(failures, deadline, null, out wait))
                 {
-                    var what = uploadSize is not null && reason.Contains("copying content", StringComparison.OrdinalIgnoreCase)
+                    var what = ManifestFileContent.CutShort(request.Content)
                         ? $"the connection to {Authority} broke while the manifest was being sent ({reason}); the server (or a proxy before it) may have refused the upload without an answer, or the network failed"
                         : $"got no answer from {Authority}: {reason}";
                     const string check = "Check the base URL (QarionClientOptions.BaseUrl), the network and any proxy.";
