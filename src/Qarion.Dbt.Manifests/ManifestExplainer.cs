@@ -36,6 +36,11 @@ internal static class ManifestExplainer
         private long _consumedBefore;
         private bool _sawFirstToken;
 
+        // Line and line start of the consumed bytes, counted here: the reader's own line and column are where
+        // it stopped reading, which can be lines past the byte it reports (the start of the token it could not read).
+        private long _newlines;
+        private long _lineStart;
+
         public DbtManifestException? Run(Stream file)
         {
             var first = true;
@@ -53,6 +58,7 @@ internal static class ManifestExplainer
                         _pending.AsSpan(bom.Length, read - bom.Length).CopyTo(_pending);
                         read -= bom.Length;
                         _consumedBefore = bom.Length;
+                        _lineStart = bom.Length;
                     }
                 }
 
@@ -65,7 +71,9 @@ internal static class ManifestExplainer
 
                 if (final)
                 {
-                    return _sawFirstToken ? null : Messages.OnlyWhiteSpace();
+                    // Read to its end without an error (the reader refuses an empty or blank final block, above):
+                    // the file changed since the scanner refused it, and the scanner's finding stands.
+                    return null;
                 }
             }
         }
@@ -101,18 +109,31 @@ internal static class ManifestExplainer
                     : isFinalBlock && IsSoundPrefix(data, before)
                         ? "the file ends before the JSON does (truncated?)"
                         : Reason(ex);
-                var line = (ex.LineNumber ?? 0) + 1;
                 var at = _consumedBefore + reader.BytesConsumed;
+                Count(data[..(int)reader.BytesConsumed]);
+                var line = _newlines + 1;
                 return new DbtManifestException(
-                    DbtManifestProblem.InvalidJson, $"The file is not valid JSON: {what} (line {line}, byte {at}).", line, at, (ex.BytePositionInLine ?? 0) + 1);
+                    DbtManifestProblem.InvalidJson, $"The file is not valid JSON: {what} (line {line}, byte {at}).", line, at, at - _lineStart + 1);
             }
 
             _state = reader.CurrentState;
             var used = (int)reader.BytesConsumed;
+            Count(data[..used]);
             _consumedBefore += used;
             _pending.AsSpan(used, _pendingLength - used).CopyTo(_pending);
             _pendingLength -= used;
             return null;
+        }
+
+        /// <summary>Counts the lines of bytes about to be consumed (they start at <see cref="_consumedBefore"/>).</summary>
+        private void Count(ReadOnlySpan<byte> consumed)
+        {
+            var last = consumed.LastIndexOf((byte)'\n');
+            if (last >= 0)
+            {
+                _newlines += consumed.Count((byte)'\n');
+                _lineStart = _consumedBefore + last + 1;
+            }
         }
 
         private void EnsureRoom(int size)
