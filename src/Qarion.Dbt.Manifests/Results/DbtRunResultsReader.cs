@@ -28,13 +28,28 @@ public static class DbtRunResultsReader
         }
 
         var results = await ReadResultsAsync(file.FullPath, cancellationToken).ConfigureAwait(false);
-        if (manifestPath is null || !File.Exists(manifestPath))
+        if (manifestPath is null)
         {
             return results;
         }
 
+        DbtManifestFile manifest;
+        try
+        {
+            // Only a regular file is read: a FIFO would hold the pass forever.
+            manifest = DbtManifestFile.Find(manifestPath);
+        }
+        catch (FileNotFoundException)
+        {
+            return results;
+        }
+        catch (DbtManifestException ex)
+        {
+            throw new DbtRunResultsException(ex.Message, manifestPath, ex);
+        }
+
         var wanted = results.Results.Select(r => r.UniqueId).ToHashSet(StringComparer.Ordinal);
-        var (nodes, projectName) = await Task.Run(() => ManifestNodes.Read(manifestPath, wanted, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var (nodes, projectName) = await Task.Run(() => ManifestNodes.Read(manifest.FullPath, wanted, cancellationToken), cancellationToken).ConfigureAwait(false);
         var joined = results.Results.Select(r => nodes.TryGetValue(r.UniqueId, out var node) ? r with { Node = node } : r).ToList();
         projectName ??= joined.Where(r => r.Node is not null).GroupBy(r => r.Node!.PackageName).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault();
         return results with { Results = joined, ProjectName = projectName };

@@ -106,7 +106,9 @@ internal sealed class ManifestNodes
             switch (depth)
             {
                 case 1:
+                    // A new section: the last node of the one before is done (sources and macros have names and files too).
                     _section = reader.GetString();
+                    _node = null;
                     break;
                 case 2 when _section is "nodes" or "unit_tests":
                     var id = reader.GetString()!;
