@@ -306,7 +306,8 @@ public sealed partial class DbtManifestCheck
         var marker = "/" + artifact + "/v";
         const string Suffix = ".json";
         var at = url.LastIndexOf(marker, StringComparison.Ordinal);
-        if (at < 0 || !url.EndsWith(Suffix, StringComparison.Ordinal) || url.Length - Suffix.Length < at + marker.Length)
+        // The marker ends with 'v', which ".json" does not hold: found before a suffix it is, it ends before it.
+        if (at < 0 || !url.EndsWith(Suffix, StringComparison.Ordinal))
         {
             return null;
         }
@@ -314,9 +315,9 @@ public sealed partial class DbtManifestCheck
         return VersionDigits(url.AsSpan(at + marker.Length, url.Length - Suffix.Length - at - marker.Length));
     }
 
+    /// <summary>ASCII digits only: with no styles allowed, parsing takes no sign, space, separator or other script's digits.</summary>
     private static int? VersionDigits(ReadOnlySpan<char> digits) =>
-        !digits.IsEmpty && !digits.ContainsAnyExceptInRange('0', '9')
-        && int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
+        int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
             ? version
             : null;
 

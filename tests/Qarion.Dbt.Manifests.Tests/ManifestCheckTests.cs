@@ -29,6 +29,12 @@ public sealed class ManifestCheckTests
     [InlineData("https://schemas.getdbt.com/dbt/manifest/v\u0661\u0662.json", null)]
     [InlineData("https://schemas.getdbt.com/dbt/manifest/v99999999999.json", null)]
     [InlineData("/manifest/v.json", null)]
+    [InlineData("https://schemas.getdbt.com/dbt/mymanifest/v12.json", null)]
+    [InlineData("https://schemas.getdbt.com/dbt/manifest/v+12.json", null)]
+    [InlineData("https://schemas.getdbt.com/dbt/manifest/v 12.json", null)]
+    [InlineData("https://schemas.getdbt.com/dbt/manifest/v1,2.json", null)]
+    [InlineData("https://schemas.getdbt.com/dbt/manifest/v\uFF11\uFF12.json", null)]
+    [InlineData("manifest/v12.json", null)]
     [InlineData("", null)]
     public void The_schema_version_is_read_from_the_url_in_ascii_digits_only(string url, int? version)
     {
@@ -123,7 +129,53 @@ public sealed class ManifestCheckTests
         var check = new DbtManifestCheck();
         check.Append(System.Text.Encoding.UTF8.GetBytes(text));
 
-        Assert.Equal(DbtManifestProblem.Empty, Assert.Throws<DbtManifestException>(check.Complete).Problem);
+        var error = Assert.Throws<DbtManifestException>(check.Complete);
+
+        Assert.Equal(DbtManifestProblem.Empty, error.Problem);
+        Assert.Equal(text.Length == 0 ? "The file is empty (0 bytes)." : "The file holds only white space.", error.Message);
+    }
+
+    [Fact]
+    public void A_check_that_ended_refuses_more_bytes_and_a_second_end_even_after_a_failure()
+    {
+        var failed = new DbtManifestCheck();
+        failed.Append("{\"a\": tru}"u8);
+        Assert.Throws<DbtManifestException>(failed.Complete);
+        var changed = new DbtManifestCheck(new DbtManifestCheckOptions { ExpectedFingerprint = "0000000000000000" });
+        changed.Append("{}"u8);
+        Assert.Equal(DbtManifestProblem.Changed, Assert.Throws<DbtManifestException>(changed.Complete).Problem);
+
+        foreach (var check in new[] { failed, changed })
+        {
+            Assert.Equal("The check is already complete.", Assert.Throws<InvalidOperationException>(() => check.Append("{}"u8)).Message);
+            Assert.Equal("The check is already complete.", Assert.Throws<InvalidOperationException>(check.Complete).Message);
+        }
+    }
+
+    [Fact]
+    public void A_first_chunk_of_one_byte_then_the_rest_is_read_as_the_whole()
+    {
+        var bytes = File.ReadAllBytes(TestData.Manifest("jaffle-shop-dbt-1.10.manifest.json"));
+        var whole = new DbtManifestCheck();
+        whole.Append(bytes);
+        var split = new DbtManifestCheck();
+        split.Append(bytes.AsSpan(0, 1));
+        split.Append(bytes.AsSpan(1));
+
+        Assert.Equal(whole.Complete(), split.Complete());
+    }
+
+    [Theory]
+    [InlineData("https://example.com/schemas/thing.json", "which names some other file")]
+    [InlineData("https://schemas.getdbt.com/dbt/sources/v3.json", "which names a dbt sources artifact")]
+    public void Another_schema_is_named_for_what_it_is(string url, string said)
+    {
+        var check = new DbtManifestCheck();
+        check.Append(System.Text.Encoding.UTF8.GetBytes($"{{\"metadata\": {{\"dbt_schema_version\": \"{url}\"}}, \"nodes\": {{}}}}"));
+
+        var error = Assert.Throws<DbtManifestException>(check.Complete);
+
+        Assert.Equal($"The file is JSON but not a dbt manifest: metadata.dbt_schema_version is '{url}', {said}.", error.Message);
     }
 
     [Fact]

@@ -67,20 +67,29 @@ public sealed class ManifestEncodingTests
     [InlineData("utf-16le-bom")]
     [InlineData("utf-16be-bom")]
     [InlineData("utf-16le")]
-    public void A_utf16_file_is_named_as_such(string kind)
+    [InlineData("utf-16be")]
+    [InlineData("utf-16be-2-bytes")]
+    [InlineData("utf-32le-bom")]
+    [InlineData("utf-32be-bom")]
+    public void A_utf16_or_utf32_file_is_named_as_such(string kind)
     {
         var text = Encoding.UTF8.GetString(Jaffle);
+        var utf32be = new UTF32Encoding(bigEndian: true, byteOrderMark: true);
         var bytes = kind switch
         {
             "utf-16le-bom" => [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(text)],
             "utf-16be-bom" => [.. Encoding.BigEndianUnicode.GetPreamble(), .. Encoding.BigEndianUnicode.GetBytes(text)],
+            "utf-16be" => Encoding.BigEndianUnicode.GetBytes(text),
+            "utf-16be-2-bytes" => Encoding.BigEndianUnicode.GetBytes("{"),
+            "utf-32le-bom" => [.. Encoding.UTF32.GetPreamble(), .. Encoding.UTF32.GetBytes(text)],
+            "utf-32be-bom" => [.. utf32be.GetPreamble(), .. utf32be.GetBytes(text)],
             _ => Encoding.Unicode.GetBytes(text),
         };
 
         var error = Assert.Throws<DbtManifestException>(() => Read(bytes));
 
         Assert.Equal(DbtManifestProblem.InvalidJson, error.Problem);
-        Assert.Contains("The file is UTF-16, not UTF-8", error.Message);
+        Assert.Contains($"The file is {(kind.StartsWith("utf-32", StringComparison.Ordinal) ? "UTF-32" : "UTF-16")}, not UTF-8", error.Message);
     }
 
     [Theory]

@@ -84,6 +84,8 @@ public sealed class RunResultsTests
     [InlineData("ERROR", DbtResultStatus.Error)]
     [InlineData("runtime error", DbtResultStatus.Error)]
     [InlineData("skipped", DbtResultStatus.Skipped)]
+    [InlineData("skip", DbtResultStatus.Skipped)]
+    [InlineData(" Pass ", DbtResultStatus.Pass)]
     [InlineData("no-op", DbtResultStatus.Other)]
     public void Statuses_are_read_as_every_dbt_version_writes_them(string raw, DbtResultStatus status)
     {
@@ -103,6 +105,56 @@ public sealed class RunResultsTests
         var error = await Assert.ThrowsAsync<DbtRunResultsException>(() => DbtRunResultsReader.ReadAsync(path, null));
 
         Assert.Contains(expected, error.Message);
+        Assert.Equal(path, error.FilePath);
+    }
+
+    private static string Results(string results) =>
+        "{\"metadata\": {\"dbt_schema_version\": \"https://schemas.getdbt.com/dbt/run-results/v6.json\"}, \"results\": [" + results + "]}";
+
+    [Fact]
+    public async Task Odd_values_in_a_result_are_read_as_absent_and_a_short_id_is_its_own_name()
+    {
+        var path = Path.Combine(TestData.TempDirectory("odd-results"), "run_results.json");
+        File.WriteAllText(path, Results(
+            "{\"unique_id\": \"model.shop.orders\", \"status\": \"success\", \"execution_time\": \"fast\", \"failures\": \"none\"}, " +
+            "{\"unique_id\": \"seed_only\", \"status\": \"pass\", \"execution_time\": 1.5, \"failures\": 2}, 7, {\"status\": \"pass\"}"));
+
+        var results = await DbtRunResultsReader.ReadAsync(path, manifestPath: null);
+
+        Assert.Equal(2, results.Results.Count);
+        var (odd, plain) = (results.Results[0], results.Results[1]);
+        Assert.Equal(("orders", 0.0, (long?)null), (odd.Name, odd.ExecutionSeconds, odd.Failures));
+        Assert.Equal(("seed_only", 1.5, (long?)2), (plain.Name, plain.ExecutionSeconds, plain.Failures));
+    }
+
+    [Fact]
+    public async Task A_manifest_without_the_runs_nodes_or_a_project_name_leaves_the_project_unknown()
+    {
+        var dir = TestData.TempDirectory("no-nodes");
+        var path = Path.Combine(dir, "run_results.json");
+        var manifest = Path.Combine(dir, "manifest.json");
+        File.WriteAllText(path, Results("{\"unique_id\": \"model.shop.orders\", \"status\": \"success\"}"));
+        File.WriteAllText(manifest, "{\"nodes\": {\"model.shop.other\": {\"original_file_path\": \"models/other.sql\"}}}");
+
+        var results = await DbtRunResultsReader.ReadAsync(path, manifest);
+
+        Assert.Null(results.ProjectName);
+        Assert.Null(Assert.Single(results.Results).Node);
+    }
+
+    [Fact]
+    public async Task A_run_results_file_past_the_bound_is_refused_by_its_size_before_it_is_read()
+    {
+        var path = Path.Combine(TestData.TempDirectory("huge-results"), "run_results.json");
+        using (var file = File.Create(path))
+        {
+            // Sparse: its size is what counts, nothing is written.
+            file.SetLength(DbtRunResultsReader.MaxRunResultsBytes + 1);
+        }
+
+        var error = await Assert.ThrowsAsync<DbtRunResultsException>(() => DbtRunResultsReader.ReadAsync(path, null));
+
+        Assert.Equal($"{path} is {DbtRunResultsReader.MaxRunResultsBytes + 1:N0} bytes, more than the {DbtRunResultsReader.MaxRunResultsBytes:N0} a run's results are read to.", error.Message);
         Assert.Equal(path, error.FilePath);
     }
 }
