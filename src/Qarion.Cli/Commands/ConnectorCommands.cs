@@ -67,7 +67,7 @@ internal static class ConnectorCommands
             var body = new ConnectorCreate(name, type)
             {
                 Config = FieldValues.Object("--config", run.Value(Config)),
-                SourceSystemId = Blank(run.Value(SourceSystem)),
+                SourceSystemId = Invocation.Blank(run.Value(SourceSystem)),
                 ExtraFields = FieldValues.Fields(run.Value(Fields)).ToDictionary(f => f.Key, f => (object?)f.Value, StringComparer.Ordinal),
             };
             using var client = run.Client(settings);
@@ -81,10 +81,10 @@ internal static class ConnectorCommands
             var extra = FieldValues.Fields(run.Value(Fields));
             var fields = new ConnectorUpdate
             {
-                Name = Blank(run.Value(Name)),
-                ConnectorType = Blank(run.Value(Type)),
+                Name = Invocation.Blank(run.Value(Name)),
+                ConnectorType = Invocation.Blank(run.Value(Type)),
                 Config = FieldValues.Object("--config", run.Value(Config)),
-                SourceSystemId = Blank(run.Value(SourceSystem)),
+                SourceSystemId = Invocation.Blank(run.Value(SourceSystem)),
                 IsActive = run.Value(Active),
                 ExtensionData = extra.Count > 0 ? extra : null,
             };
@@ -140,7 +140,5 @@ internal static class ConnectorCommands
     }
 
     private static string Required(Invocation run, Option<string?> option, string flag, string what) =>
-        Blank(run.Value(option)) ?? throw UploadFailure.Config(Codes.BadOptionValue, $"{flag} is missing: give {what}.");
-
-    private static string? Blank(string? text) => Invocation.Blank(text);
+        Invocation.Blank(run.Value(option)) ?? throw UploadFailure.Config(Codes.BadOptionValue, $"{flag} is missing: give {what}.");
 }
