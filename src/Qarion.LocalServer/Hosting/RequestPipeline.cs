@@ -74,8 +74,12 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
         var fault = state.Faults.Take(path, context.Request.Method);
         if (fault is { DropAfter: true })
         {
+            // The work is done; the answer is written where it cannot leave (an endpoint's writes flush,
+            // and a flushed answer could reach a fast client before the cut), then the connection is cut.
+            var original = context.Response.Body;
+            context.Response.Body = Stream.Null;
             await HandleNormallyAsync(context, path);
-            // The work is done; the answer never reaches the client.
+            context.Response.Body = original;
             Drop(context);
             return;
         }
