@@ -243,7 +243,7 @@ public sealed class DbtTaskTests
 
         Assert.True(task.Execute(), engine.AllText);
 
-        Assert.DoesNotContain(ServerHarness.Key, engine.AllText, StringComparison.Ordinal);
+        Assert.Null(KeyForms.FoundIn(engine.AllText));
         Assert.DoesNotContain(engine.Messages, m => m.Message!.Contains("##vso[", StringComparison.Ordinal));
         Assert.Contains(engine.Messages, m => m.Message!.Contains("task.setvariable", StringComparison.Ordinal));
     }

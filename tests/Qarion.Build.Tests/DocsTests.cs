@@ -73,7 +73,7 @@ public sealed partial class DocsTests
         Assert.Contains(connector["id"]!.GetValue<string>(), created.Output);
         Assert.True(history.ExitCode == 0, history.ToString());
         Assert.StartsWith("{", history.Output.TrimStart(), StringComparison.Ordinal);
-        Assert.DoesNotContain(ServerHarness.Key, created.Output + history.Output);
+        Assert.Null(KeyForms.FoundIn(created.Output + history.Output));
     }
 
     /// <summary>GitHub's anchors: each heading lower-cased, punctuation dropped, spaces as hyphens; and explicit ids.</summary>

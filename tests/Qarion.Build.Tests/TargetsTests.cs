@@ -110,7 +110,7 @@ public sealed class TargetsTests
         var upload = Assert.Single(server.State.Uploads);
         Assert.Contains($"sync-job-id=[{upload.JobId}]", result.Output);
         Assert.Contains("Qarion: dbt: uploaded", result.Output);
-        Assert.DoesNotContain(ServerHarness.Key, result.Output);
+        Assert.Null(KeyForms.FoundIn(result.Output));
     }
 
     [Fact]

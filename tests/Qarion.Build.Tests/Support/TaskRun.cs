@@ -44,8 +44,8 @@ public sealed class TaskRun
     public bool Execute()
     {
         var result = Task.Execute();
-        Assert.DoesNotContain(ServerHarness.Key, Engine.AllText, StringComparison.Ordinal);
-        Assert.DoesNotContain(Key, Engine.AllText, StringComparison.Ordinal);
+        Assert.Null(KeyForms.FoundIn(Engine.AllText));
+        Assert.Null(KeyForms.FoundIn(Engine.AllText, Key));
         return result;
     }
 
