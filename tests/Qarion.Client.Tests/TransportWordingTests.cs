@@ -78,6 +78,22 @@ public sealed class TransportWordingTests
     }
 
     [Fact]
+    public async Task An_upload_whose_connection_was_never_made_is_sent_again_and_says_no_answer_came_not_that_it_broke()
+    {
+        var url = ClosedPort();
+        var retries = new List<QarionRetry>();
+        using var client = ClientOf(url, retries, maxRetries: 1);
+
+        var error = await Assert.ThrowsAsync<QarionConnectionException>(() =>
+            client.Connectors.UploadDbtManifestAsync(ServerHarness.Space, Guid.NewGuid().ToString(), TestData.Manifest("jaffle-shop-dbt-1.10.manifest.json")));
+
+        Assert.Contains($" got no answer from http://127.0.0.1:{url.Port}: ", error.Message);
+        Assert.DoesNotContain("broke while the manifest was being sent", error.Message);
+        Assert.EndsWith($" (attempt 2). {CheckNetwork}", error.Message);
+        Assert.Contains("Connection refused", Assert.Single(retries).Reason);
+    }
+
+    [Fact]
     public async Task An_upload_whose_connection_broke_while_it_was_sent_says_so_and_is_not_sent_again()
     {
         await using var server = new CuttingServer(CuttingServer.Cut.DuringUpload);

@@ -21,8 +21,7 @@ internal sealed class ManifestFileContent : HttpContent
     private readonly ManifestFile _file;
     private readonly IUploadInspector? _inspector;
     private volatile bool _readingFailed;
-    private volatile bool _started;
-    private volatile bool _finished;
+    private volatile Stage _stage;
 
     /// <param name="file">The file and the size it had when the upload began.</param>
     /// <param name="inspector">The host's inspector of this attempt, if any (<see cref="IUploadInspector"/>).</param>
@@ -41,7 +40,7 @@ internal sealed class ManifestFileContent : HttpContent
     /// </summary>
     public static bool CutShort(HttpContent? content) => content switch
     {
-        ManifestFileContent file => file._started && !file._finished,
+        ManifestFileContent file => file._stage == Stage.Sending,
         MultipartContent parts => parts.Any(CutShort),
         _ => false,
     };
@@ -51,7 +50,7 @@ internal sealed class ManifestFileContent : HttpContent
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
-        _started = true;
+        _stage = Stage.Sending;
         var buffers = Enumerable.Range(0, Slots).Select(_ => ArrayPool<byte>.Shared.Rent(ChunkSize)).ToArray();
         var free = Channel.CreateBounded<byte[]>(Slots);
         var toSend = Channel.CreateBounded<Chunk>(Slots);
@@ -92,7 +91,7 @@ internal sealed class ManifestFileContent : HttpContent
             }
 
             TransferTime = clock.Elapsed;
-            _finished = true;
+            _stage = Stage.Sent;
         }
         finally
         {
@@ -184,6 +183,13 @@ internal sealed class ManifestFileContent : HttpContent
     /// methods compiled on first use (in a build, every time).
     /// </summary>
     private sealed record Chunk(byte[] Buffer, int Length);
+
+    private enum Stage
+    {
+        NotStarted,
+        Sending,
+        Sent,
+    }
 }
 
 /// <summary>An <see cref="IUploadInspector"/> stopped the upload; the transport rethrows <see cref="Exception.InnerException"/>.</summary>
