@@ -351,16 +351,10 @@ internal sealed class QarionTransport : IDisposable
                 context with { StatusCode = response.StatusCode });
         }
 
-        var headers = response.Content.Headers.ToList();
+        // Only the bytes are read from here on (the models are parsed from them as UTF-8 JSON, as Qarion
+        // sends), so the network's content and its headers go together.
         response.Content.Dispose();
         response.Content = new ByteArrayContent(bytes);
-        foreach (var (name, values) in headers)
-        {
-            if (!name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
-            {
-                response.Content.Headers.TryAddWithoutValidation(name, values);
-            }
-        }
     }
 
     /// <summary>Before an attempt: with the key's known budget spent, wait for its slot (within the deadline) instead of drawing a 429.</summary>
