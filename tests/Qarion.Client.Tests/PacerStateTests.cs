@@ -171,4 +171,66 @@ public sealed class PacerStateTests
         Assert.True(File.Exists(StateFile(directory, new Uri("https://a.example/b"), "c")));
         Assert.Equal((TimeSpan.Zero, true), other.Reserve(Now, Long));
     }
+    [Fact]
+    public void A_folder_that_cannot_be_made_leaves_the_pacer_pacing_alone_in_memory()
+    {
+        // A file where the folder should be: CreateDirectory fails, and no request fails with it.
+        var blocker = Path.Combine(TestData.TempDirectory("pacer"), "a-file");
+        File.WriteAllText(blocker, "not a folder");
+        var pacer = new RateLimitPacer(blocker, Url, Key);
+
+        pacer.Observe(new QarionRateLimit(60, 0, Now.AddSeconds(30)), null, Now);
+
+        Assert.Equal((TimeSpan.FromSeconds(30), true), pacer.Reserve(Now, Long));
+        Assert.Equal("not a folder", File.ReadAllText(blocker));
+    }
+
+    [Fact]
+    public async Task A_state_file_that_is_a_named_pipe_is_not_opened_and_the_pacer_paces_alone_in_memory()
+    {
+        // Opening a FIFO blocks until a writer comes: a pacer that opened it would hang every request.
+        var directory = TestData.TempDirectory("pacer");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [StateFile(directory)])!)
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        Assert.NotNull(Qarion.Files.FileKind.NotRegular(StateFile(directory)));
+        var pacer = new RateLimitPacer(directory, Url, Key);
+        var pacing = Task.Run(() =>
+        {
+            pacer.Observe(new QarionRateLimit(60, 0, Now.AddSeconds(30)), null, Now);
+            return pacer.Reserve(Now, Long);
+        });
+
+        Assert.Equal((TimeSpan.FromSeconds(30), true), await pacing.WaitAsync(TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public void A_state_file_held_by_another_past_the_patience_is_left_as_it_is_and_the_pacer_paces_alone()
+    {
+        var (pacer, file) = Fresh($"0 {Ms(Now.AddSeconds(20))} -1 60");
+        using (new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            // What this pacer knows alone: nothing, so the budget is not known to be spent.
+            Assert.Equal((TimeSpan.Zero, true), pacer.Reserve(Now, Long));
+        }
+
+        Assert.Equal($"0 {Ms(Now.AddSeconds(20))} -1 60", File.ReadAllText(file));
+    }
+
+    [Fact]
+    public async Task A_state_file_held_by_another_for_a_moment_is_waited_for_and_read()
+    {
+        var (pacer, file) = Fresh($"0 {Ms(Now.AddSeconds(20))} -1 60");
+        var held = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        var reserving = Task.Run(() => pacer.Reserve(Now, Long));
+        // Released well within the pacer's patience (2 s); a pacer that reserved before it waited for it.
+        await Task.Delay(300);
+        await held.DisposeAsync();
+
+        Assert.Equal((TimeSpan.FromSeconds(20), true), await reserving.WaitAsync(TimeSpan.FromMinutes(1)));
+        Assert.Equal($"0 {Ms(Now.AddSeconds(20))} {Ms(Now.AddSeconds(21))} 60", File.ReadAllText(file));
+    }
 }
