@@ -112,4 +112,69 @@ public sealed class UploadInspectorTests
         Assert.All(made.Where(r => r.Completions == 1), r => Assert.Equal(TestData.Sha256(path), r.Sha256));
         Assert.Equal(1, made[^1].Completions);
     }
+    /// <summary>A host's handler that wraps whatever went wrong below it, as logging and resilience handlers may.</summary>
+    private sealed class WrappingHandler() : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await base.SendAsync(request, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not HttpRequestException)
+            {
+                throw new HttpRequestException("An error occurred while sending the request.", new IOException("the host's wrapping", ex));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Below_a_host_handler_that_wraps_it_the_inspectors_exception_still_reaches_the_caller_as_thrown()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("inspected");
+        using var client = server.Client(o => { o.HttpMessageHandler = new WrappingHandler(); o.MaxRetries = 3; });
+        var path = File(3);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => client.Connectors.UploadDbtManifestAsync(
+            ServerHarness.Space, id, path, new DbtManifestUploadOptions { CreateInspector = () => new Recorder(stopAfterBytes: 1) }));
+
+        Assert.StartsWith("stopped after ", error.Message);
+        Assert.Empty(server.State.Uploads);
+    }
+
+    [Fact]
+    public async Task Below_a_host_handler_that_wraps_it_a_file_that_changed_is_the_files_problem_not_the_networks()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var id = server.Seed("inspected");
+        using var client = server.Client(o => { o.HttpMessageHandler = new WrappingHandler(); o.MaxRetries = 3; });
+        var path = File(3);
+
+        var error = await Assert.ThrowsAsync<QarionFileException>(() => client.Connectors.UploadDbtManifestAsync(
+            ServerHarness.Space, id, path, new DbtManifestUploadOptions { CreateInspector = () => new Shrinker(path) }));
+
+        Assert.Equal(QarionFileProblem.Changed, error.Problem);
+        Assert.Empty(server.State.Uploads);
+    }
+
+    /// <summary>Cuts the file short once its first chunk was read: the reader then finds it shrank.</summary>
+    private sealed class Shrinker(string path) : IUploadInspector
+    {
+        private bool _done;
+
+        public void Inspect(ReadOnlySpan<byte> chunk)
+        {
+            if (!_done)
+            {
+                _done = true;
+                using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+                file.SetLength(file.Length / 2);
+            }
+        }
+
+        public void Complete()
+        {
+        }
+    }
 }
