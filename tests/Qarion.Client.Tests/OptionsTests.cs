@@ -80,7 +80,7 @@ public sealed class OptionsTests
     }
 
     [Fact]
-    public async Task Every_request_carries_the_key_as_a_bearer_token_and_a_user_agent()
+    public async Task Every_request_carries_the_key_as_a_bearer_token_a_user_agent_and_asks_for_json()
     {
         await using var server = await ServerHarness.StartAsync();
         using var client = server.Client(o => o.UserAgent = "Qarion.Build/9.9");
@@ -91,6 +91,7 @@ public sealed class OptionsTests
         Assert.True(request.HadAuthorization);
         Assert.Contains("Qarion.Client/", request.UserAgent);
         Assert.Contains("Qarion.Build/9.9", request.UserAgent);
+        Assert.Equal("application/json", request.Accept);
     }
 
     [Theory]

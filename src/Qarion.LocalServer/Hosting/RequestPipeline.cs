@@ -37,7 +37,10 @@ public sealed class RequestPipeline(RequestDelegate next, CatalogState state)
 
             state.RecordRequest(new RecordedRequest(
                 context.Request.Method, context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? path, status,
-                context.Request.Headers.Authorization.Count > 0, context.Request.Headers.UserAgent.ToString(), DateTimeOffset.UtcNow));
+                context.Request.Headers.Authorization.Count > 0, context.Request.Headers.UserAgent.ToString(), DateTimeOffset.UtcNow)
+            {
+                Accept = context.Request.Headers.Accept.ToString(),
+            });
             if (state.Options.LogRequests)
             {
                 Console.WriteLine($"  {context.Request.Method,-6} {path} → {status} ({clock.ElapsedMilliseconds} ms)");

@@ -17,7 +17,11 @@ public sealed record ReceivedUpload(
 public sealed record AbortedUpload(string Space, string ConnectorId, long BytesReceived);
 
 /// <summary>One API request, for tests to assert what the server received.</summary>
-public sealed record RecordedRequest(string Method, string Path, int Status, bool HadAuthorization, string? UserAgent, DateTimeOffset At);
+public sealed record RecordedRequest(string Method, string Path, int Status, bool HadAuthorization, string? UserAgent, DateTimeOffset At)
+{
+    /// <summary>The Accept header as sent (empty when there was none).</summary>
+    public string Accept { get; init; } = "";
+}
 
 /// <summary>A sync job; it goes queued → running → succeeded or failed in the background.</summary>
 public sealed class ServerSyncJob(string id, string space, string connectorId, DateTimeOffset createdAt, ManifestSummary? manifest, string? failure)
