@@ -90,6 +90,78 @@ public sealed class ObservabilityTests
     }
 
     [Fact]
+    public async Task An_answer_without_rate_limit_headers_leaves_the_last_known_ones()
+    {
+        await using var server = await ServerHarness.StartAsync(o => o.RateLimit = 100);
+        using var client = server.Client(o => o.MaxRetries = 0);
+        await client.Connectors.ListAsync(ServerHarness.Space);
+        var known = client.RateLimit;
+        // A fault answers before the rate limit is applied: as a proxy's answer, it has no X-RateLimit-* headers.
+        var id = Guid.NewGuid().ToString();
+        server.State.Faults.Add(new Fault { Status = 200, Body = "raw-json", Detail = $"{{\"id\": \"{id}\", \"name\": \"n\", \"connector_type\": \"dbt_manifest\"}}" });
+
+        await client.Connectors.GetAsync(ServerHarness.Space, id);
+
+        Assert.NotNull(known);
+        Assert.Equal(known, client.RateLimit);
+    }
+
+    [Fact]
+    public async Task A_wait_for_the_keys_next_slot_is_measured_on_the_meter_and_a_retry_is_counted_with_its_method()
+    {
+        await using var server = await ServerHarness.StartAsync(o => { o.RateLimit = 600; o.RateLimitBurst = 1; });
+        var retries = new List<string?>();
+        var waits = new List<double>();
+        using var meters = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "Qarion.Client")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meters.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            var method = tags.ToArray().FirstOrDefault(t => t.Key == "http.request.method").Value as string;
+            lock (retries) { retries.Add(method); }
+        });
+        meters.SetMeasurementEventCallback<double>((_, value, _, _) => { lock (waits) { waits.Add(value); } });
+        meters.Start();
+        var paced = new List<QarionPacing>();
+        // Real waits here (a tenth of a second): the server's bucket refills in real time.
+        using (var client = new QarionClient(new QarionClientOptions { ApiKey = ServerHarness.Key, BaseUrl = server.Server.Url, OnPacing = paced.Add }))
+        {
+            // Each spends the budget of one; the next, sent within the tenth of a second, waits for its slot.
+            for (var i = 0; i < 50 && paced.Count == 0; i++)
+            {
+                await client.Connectors.ListAsync(ServerHarness.Space);
+            }
+        }
+
+        await using var flaky = await ServerHarness.StartAsync();
+        using (var client = flaky.Client())
+        {
+            flaky.State.Faults.Add(new Fault { Status = 503, Method = "DELETE" });
+            await client.Connectors.DeleteAsync(ServerHarness.Space, flaky.Seed("gone"));
+        }
+
+        Assert.NotEmpty(paced);
+        var pacing = paced[0].Delay.TotalSeconds;
+        lock (waits)
+        {
+            Assert.Contains(pacing, waits);
+        }
+
+        lock (retries)
+        {
+            // Other tests may retry at the same time: ours is there, with its method.
+            Assert.Contains("DELETE", retries);
+        }
+    }
+
+    [Fact]
     public async Task Rate_limit_headers_are_readable_after_a_call_and_on_the_exception()
     {
         await using var server = await ServerHarness.StartAsync(o => o.RateLimit = 2);
