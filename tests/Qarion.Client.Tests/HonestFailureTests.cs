@@ -119,6 +119,32 @@ public sealed class HonestFailureTests
     }
 
     [Fact]
+    public async Task Refusals_without_a_retry_after_back_off_further_each_time_until_the_next_wait_ends_past_the_deadline()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var retries = new List<QarionRetry>();
+        using var client = server.Client(o =>
+        {
+            o.TotalTimeout = TimeSpan.FromSeconds(60);
+            o.RetryBaseDelay = TimeSpan.FromSeconds(4);
+            o.MaxRetryDelay = TimeSpan.FromMinutes(1);
+            o.OnRetry = retries.Add;
+        });
+        server.State.Faults.Add(new Fault { Status = 429, Count = 20, Body = "text" });
+
+        var error = await Assert.ThrowsAsync<QarionRateLimitException>(() => client.Connectors.ListAsync(ServerHarness.Space));
+
+        // Backoffs of 4 s × 2^(n-1), each ±50 % (2-6, 4-12, 8-24, 16-48, 32-96 s), each waited out of the
+        // deadline: three always fit in 60 s, a fifth never does.
+        var said = System.Text.RegularExpressions.Regex.Match(error.Message,
+            @"The next try would be in (?<next>[0-9.]+) s, past this call's deadline \((?<left>[0-9.]+) s left of 60 s\), so it was not sent again\.");
+        Assert.True(said.Success, error.Message);
+        Assert.InRange(retries.Count, 3, 4);
+        Assert.InRange(retries[2].Delay.TotalSeconds, 8, 30);
+        Assert.All(retries, r => Assert.False(r.FromRetryAfter));
+    }
+
+    [Fact]
     public async Task Each_retry_is_announced_with_attempt_reason_and_wait()
     {
         await using var server = await ServerHarness.StartAsync();

@@ -75,6 +75,7 @@ public sealed class TransportWordingTests
         Assert.Contains("(attempt 3)", error.Message);
         Assert.Equal([1, 2], retries.Select(r => r.Attempt));
         Assert.All(retries, r => Assert.Contains("Connection refused", r.Reason));
+        Assert.All(retries, r => Assert.False(r.FromRetryAfter));
     }
 
     [Fact]
