@@ -79,6 +79,24 @@ public sealed class OptionsTests
         Assert.Contains("QARION_BASE_URL is 'not a url'", error.Message);
     }
 
+    [Theory]
+    [InlineData("qarion")]
+    [InlineData("qarion/")]
+    [InlineData("gateway/qarion")]
+    public async Task A_base_url_with_a_path_keeps_it_with_or_without_a_final_slash(string path)
+    {
+        // A Qarion behind a gateway that routes by path: anything outside the path is 404 there.
+        var prefix = "/" + path.TrimEnd('/');
+        await using var server = await ServerHarness.StartAsync(o => o.PathBase = prefix);
+        var id = server.Seed("jaffle_shop");
+        using var client = server.Client(o => o.BaseUrl = new Uri(server.Server.Url, path));
+
+        var found = await client.Connectors.GetAsync(ServerHarness.Space, id);
+
+        Assert.Equal("jaffle_shop", found.Name);
+        Assert.Equal($"{prefix}/catalog/spaces/{ServerHarness.Space}/connectors/{id}", Assert.Single(server.Requests).Path);
+    }
+
     [Fact]
     public async Task Every_request_carries_the_key_as_a_bearer_token_a_user_agent_and_asks_for_json()
     {

@@ -24,6 +24,7 @@ public static class CommandLine
           --odd-shapes             answer with legal but unexpected JSON: dates with a space or as Unix numbers,
                                    12.0 for 12, "yes" for true, numeric or missing ids, non-object list entries
           --discard-uploads        drain and hash upload bodies without parsing them (benchmarks: the server costs little CPU)
+          --path-base PATH         serve the API under PATH (e.g. /qarion), as behind a gateway; other paths are 404
           --log                    print one line per request
           --help                   this text
 
@@ -48,6 +49,7 @@ public static class CommandLine
                 case "--sync-ms": options.SyncDuration = TimeSpan.FromMilliseconds(Int(arg, Value())); break;
                 case "--max-upload-mb": options.MaxUploadBytes = Int(arg, Value()) * 1024L * 1024L; break;
                 case "--url-file": options.UrlFile = Value(); break;
+                case "--path-base": options.PathBase = Value(); break;
                 case "--log": options.LogRequests = true; break;
                 case "--odd-shapes": options.OddShapes = true; break;
                 case "--discard-uploads": options.DiscardUploads = true; break;

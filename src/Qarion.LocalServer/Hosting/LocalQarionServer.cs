@@ -43,6 +43,26 @@ public sealed class LocalQarionServer : IAsyncDisposable
 
         var state = new CatalogState(options);
         var app = builder.Build();
+        if (options.PathBase is { Length: > 0 } pathBase)
+        {
+            var prefix = new PathString("/" + pathBase.Trim('/'));
+            app.Use(async (context, next) =>
+            {
+                // As a gateway that routes by path: only what is under the prefix reaches the API.
+                if (!context.Request.Path.StartsWithSegments(prefix, out var rest))
+                {
+                    context.Response.StatusCode = 404;
+                    return;
+                }
+
+                context.Request.PathBase = prefix;
+                context.Request.Path = rest;
+                await next(context);
+            });
+        }
+
+        // Routes are matched here, after the path base is taken off (by default they would be matched first).
+        app.UseRouting();
         app.UseMiddleware<RequestPipeline>(state);
         ApiEndpoints.Map(app, state);
         ControlEndpoints.Map(app, state);

@@ -52,6 +52,12 @@ public sealed class LocalServerOptions
     /// </summary>
     public bool DiscardUploads { get; set; }
 
+    /// <summary>
+    /// Serve the API under this path (e.g. <c>/qarion</c>), as behind a gateway that routes by path; any
+    /// other path is answered 404. Null: at the root.
+    /// </summary>
+    public string? PathBase { get; set; }
+
     /// <summary>Print one line per request.</summary>
     public bool LogRequests { get; set; }
 }
