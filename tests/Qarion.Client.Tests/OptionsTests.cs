@@ -135,9 +135,26 @@ public sealed class OptionsTests
         await using var server = await ServerHarness.StartAsync();
         using var client = server.Client();
 
-        await Assert.ThrowsAsync<ArgumentException>(() => client.Connectors.GetAsync(space, id));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => client.Connectors.GetAsync(space, id));
         await Assert.ThrowsAsync<ArgumentException>(() => client.Connectors.DeleteAsync(space, id));
 
+        Assert.Contains("cannot be a segment of a request path (it is a dot segment, which would address another resource)", error.Message);
+        Assert.Equal(space == "s" ? "connectorId" : "spaceSlug", error.ParamName);
+        Assert.Empty(server.Requests);
+    }
+
+    [Theory]
+    [InlineData("", "c", "spaceSlug")]
+    [InlineData("  ", "c", "spaceSlug")]
+    [InlineData("s", " ", "connectorId")]
+    public async Task A_blank_space_or_connector_id_is_refused_before_any_request(string space, string id, string parameter)
+    {
+        await using var server = await ServerHarness.StartAsync();
+        using var client = server.Client();
+
+        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => client.Connectors.GetAsync(space, id));
+
+        Assert.Equal(parameter, error.ParamName);
         Assert.Empty(server.Requests);
     }
 }
