@@ -144,4 +144,24 @@ public sealed class ErrorMapperTests
         Assert.Contains("field required", error.Message);
         Assert.EndsWith(" Fix the request's fields and try again.", error.Message);
     }
+
+    [Fact]
+    public async Task Each_field_error_of_a_validation_error_is_said_in_turn()
+    {
+        var error = await Map(Answer(422, """
+            {"detail":[{"loc":["body","name"],"msg":"field required","type":"missing"},{"loc":["body","connector_type"],"msg":"unknown type","type":"enum"}]}
+            """));
+
+        var said = error.Message[(error.Message.IndexOf(": ", StringComparison.Ordinal) + 2)..];
+        Assert.Contains("field required; ", said);
+        Assert.Contains("connector_type", said[said.IndexOf("; ", StringComparison.Ordinal)..]);
+    }
+
+    [Fact]
+    public async Task A_text_body_of_several_lines_is_quoted_on_one()
+    {
+        var error = await Map(Answer(502, "upstream failed\nat the gateway\r\nretry later", "text/plain"));
+
+        Assert.Contains("the answer was not JSON (text/plain): upstream failed at the gateway retry later.", error.Message);
+    }
 }

@@ -1,3 +1,4 @@
+using Qarion.LocalServer.State;
 using Qarion.Testing;
 using Qarion.Client.Tests.Support;
 
@@ -156,5 +157,18 @@ public sealed class OptionsTests
 
         Assert.Equal(parameter, error.ParamName);
         Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public async Task Retries_without_any_wait_are_allowed_as_zero_delays()
+    {
+        await using var server = await ServerHarness.StartAsync();
+        var retries = new List<QarionRetry>();
+        using var client = server.Client(o => { o.RetryBaseDelay = TimeSpan.Zero; o.MaxRetryDelay = TimeSpan.Zero; o.OnRetry = retries.Add; });
+        server.State.Faults.Add(new Fault { Status = 503 });
+
+        await client.Connectors.ListAsync(ServerHarness.Space);
+
+        Assert.Equal(TimeSpan.Zero, Assert.Single(retries).Delay);
     }
 }

@@ -123,16 +123,20 @@ public sealed class PacerStateTests
     }
 
     [Fact]
-    public void A_refusal_never_brings_a_later_reset_closer_and_a_reset_more_than_an_hour_ahead_is_an_hour()
+    public void A_refusal_never_brings_a_later_reset_closer_and_a_reset_or_refusal_more_than_an_hour_ahead_is_an_hour()
     {
         var (pacer, file) = Fresh($"4 {Ms(Now.AddSeconds(100))} -1 60");
         var (far, farFile) = Fresh();
 
+        var (refused, refusedFile) = Fresh();
+
         pacer.Observe(null, TimeSpan.FromSeconds(10), Now);
         far.Observe(new QarionRateLimit(60, 0, Now.AddHours(5)), null, Now);
+        refused.Observe(null, TimeSpan.FromHours(5), Now);
 
         Assert.Equal($"0 {Ms(Now.AddSeconds(100))} -1 60", File.ReadAllText(file));
         Assert.Equal($"0 {Ms(Now.AddHours(1))} -1 60", File.ReadAllText(farFile));
+        Assert.Equal($"0 {Ms(Now.AddHours(1))} -1 -1", File.ReadAllText(refusedFile));
     }
 
     [Theory]
