@@ -34,7 +34,7 @@ public sealed class FileChangedTests
     }
 
     /// <summary>Rewrites the file once, on the first chunk it sees: while the upload is reading it.</summary>
-    private sealed class Rewriter(string path, long newLength) : IUploadInspector
+    internal sealed class Rewriter(string path, long newLength) : IUploadInspector
     {
         public int Completions { get; private set; }
 

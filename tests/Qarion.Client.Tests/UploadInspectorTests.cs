@@ -128,53 +128,34 @@ public sealed class UploadInspectorTests
         }
     }
 
-    [Fact]
-    public async Task Below_a_host_handler_that_wraps_it_the_inspectors_exception_still_reaches_the_caller_as_thrown()
+    /// <summary>A 3 MB upload through <see cref="WrappingHandler"/> with the given inspector: what it threw, and how many uploads the server received.</summary>
+    private static async Task<(Exception? Error, int Uploads)> UploadBelowAWrappingHandlerAsync(Func<string, IUploadInspector> inspector)
     {
         await using var server = await ServerHarness.StartAsync();
         var id = server.Seed("inspected");
         using var client = server.Client(o => { o.HttpMessageHandler = new WrappingHandler(); o.MaxRetries = 3; });
         var path = File(3);
 
-        var error = await Assert.ThrowsAsync<InvalidDataException>(() => client.Connectors.UploadDbtManifestAsync(
-            ServerHarness.Space, id, path, new DbtManifestUploadOptions { CreateInspector = () => new Recorder(stopAfterBytes: 1) }));
+        var error = await Record.ExceptionAsync(() => client.Connectors.UploadDbtManifestAsync(
+            ServerHarness.Space, id, path, new DbtManifestUploadOptions { CreateInspector = () => inspector(path) }));
+        return (error, server.State.Uploads.Count);
+    }
 
-        Assert.StartsWith("stopped after ", error.Message);
-        Assert.Empty(server.State.Uploads);
+    [Fact]
+    public async Task Below_a_host_handler_that_wraps_it_the_inspectors_exception_still_reaches_the_caller_as_thrown()
+    {
+        var (error, uploads) = await UploadBelowAWrappingHandlerAsync(_ => new Recorder(stopAfterBytes: 1));
+
+        Assert.StartsWith("stopped after ", Assert.IsType<InvalidDataException>(error).Message);
+        Assert.Equal(0, uploads);
     }
 
     [Fact]
     public async Task Below_a_host_handler_that_wraps_it_a_file_that_changed_is_the_files_problem_not_the_networks()
     {
-        await using var server = await ServerHarness.StartAsync();
-        var id = server.Seed("inspected");
-        using var client = server.Client(o => { o.HttpMessageHandler = new WrappingHandler(); o.MaxRetries = 3; });
-        var path = File(3);
+        var (error, uploads) = await UploadBelowAWrappingHandlerAsync(path => new FileChangedTests.Rewriter(path, new FileInfo(path).Length / 2));
 
-        var error = await Assert.ThrowsAsync<QarionFileException>(() => client.Connectors.UploadDbtManifestAsync(
-            ServerHarness.Space, id, path, new DbtManifestUploadOptions { CreateInspector = () => new Shrinker(path) }));
-
-        Assert.Equal(QarionFileProblem.Changed, error.Problem);
-        Assert.Empty(server.State.Uploads);
-    }
-
-    /// <summary>Cuts the file short once its first chunk was read: the reader then finds it shrank.</summary>
-    private sealed class Shrinker(string path) : IUploadInspector
-    {
-        private bool _done;
-
-        public void Inspect(ReadOnlySpan<byte> chunk)
-        {
-            if (!_done)
-            {
-                _done = true;
-                using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
-                file.SetLength(file.Length / 2);
-            }
-        }
-
-        public void Complete()
-        {
-        }
+        Assert.Equal(QarionFileProblem.Changed, Assert.IsType<QarionFileException>(error).Problem);
+        Assert.Equal(0, uploads);
     }
 }
